@@ -1,0 +1,179 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+import { describeError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { RequestRecord } from "../record.js";
+import type { RequestGuard } from "../proxy/guard.js";
+import { sendError, sendJson } from "../proxy/json-reply.js";
+import { LocalRequestError, readJsonBody } from "./request-body.js";
+
+/** Prefix of every path Tokentap answers itself; no inference server uses it. */
+export const LOCAL_PREFIX = "/tokentap/";
+
+/** Records returned by `/tokentap/api/requests` when no `limit` is given. */
+export const DEFAULT_REQUESTS_LIMIT = 100;
+
+/** The proxy's state as the local API and screens show it. */
+export interface ProxyStatus {
+  enabled: boolean;
+  /** Proxy base URL clients use, for example `http://127.0.0.1:4321`. */
+  listenUrl: string | null;
+  upstream: string;
+  inFlight: number;
+  /** Why the current set-up is risky, for example listening beyond loopback. */
+  warning: string | null;
+  error: { message: string; code?: string; at: string } | null;
+}
+
+/** What the local API reads and changes; the core implements it. */
+export interface LocalApiContext {
+  logger: Logger;
+  storeCapacity(): number;
+  recent(limit: number): RequestRecord[];
+  byModel(): unknown;
+  status(): ProxyStatus;
+  setProxyEnabled(enabled: boolean): void;
+  renderMetrics(
+    accept: string | undefined,
+  ): Promise<{ contentType: string; body: string }>;
+}
+
+type Route = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  guard: RequestGuard,
+) => Promise<void>;
+
+/** Creates the handler for `/metrics` and the `/tokentap/api/` paths. */
+export function createLocalHandler(context: LocalApiContext) {
+  const routes: Record<string, Partial<Record<string, Route>>> = {
+    "/metrics": { GET: (req, res) => serveMetrics(context, req, res) },
+    "/tokentap/api/requests": {
+      GET: (_req, res, url) => serveRequests(context, res, url),
+    },
+    "/tokentap/api/models": {
+      GET: async (_req, res) => sendJson(res, 200, context.byModel()),
+    },
+    "/tokentap/api/status": {
+      GET: async (_req, res) => sendJson(res, 200, context.status()),
+    },
+    "/tokentap/api/proxy": {
+      GET: async (_req, res) =>
+        sendJson(res, 200, { enabled: context.status().enabled }),
+      POST: (req, res, _url, guard) => setProxy(context, req, res, guard),
+    },
+  };
+
+  return (
+    req: IncomingMessage,
+    res: ServerResponse,
+    guard: RequestGuard,
+  ): boolean => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const isLocal =
+      url.pathname === "/metrics" || url.pathname.startsWith(LOCAL_PREFIX);
+    if (!isLocal) return false;
+
+    const methods = routes[url.pathname];
+    if (!methods) {
+      sendError(res, 404, `no Tokentap endpoint at ${url.pathname}`);
+      return true;
+    }
+
+    const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+    const route = methods[method];
+    if (!route) {
+      const allowed = Object.keys(methods).join(", ");
+      sendError(
+        res,
+        405,
+        `${req.method} is not allowed on ${url.pathname}; use ${allowed}`,
+        {
+          allow: allowed,
+        },
+      );
+      return true;
+    }
+
+    route(req, res, url, guard).catch((error: unknown) => {
+      if (error instanceof LocalRequestError) {
+        sendError(res, error.status, error.message);
+        return;
+      }
+
+      context.logger.error("local API request failed", {
+        path: url.pathname,
+        error: describeError(error),
+      });
+      if (!res.headersSent)
+        sendError(res, 500, `internal error: ${describeError(error)}`);
+      else res.destroy();
+    });
+
+    return true;
+  };
+}
+
+async function serveMetrics(
+  context: LocalApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const { contentType, body } = await context.renderMetrics(req.headers.accept);
+
+  res.writeHead(200, {
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+  });
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
+async function serveRequests(
+  context: LocalApiContext,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const capacity = context.storeCapacity();
+  const raw = url.searchParams.get("limit");
+  const limit =
+    raw === null ? Math.min(DEFAULT_REQUESTS_LIMIT, capacity) : Number(raw);
+
+  if (!Number.isInteger(limit) || limit < 1 || limit > capacity) {
+    throw new LocalRequestError(
+      400,
+      `invalid limit "${raw}": use an integer from 1 to ${capacity} (the store size)`,
+    );
+  }
+
+  sendJson(res, 200, context.recent(limit));
+}
+
+async function setProxy(
+  context: LocalApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  guard: RequestGuard,
+): Promise<void> {
+  // Switching the proxy is a state change, so only the proxy's own pages
+  // (or clients that send no Origin, such as curl) may do it.
+  if (!guard.isSameOrigin(req)) {
+    throw new LocalRequestError(
+      403,
+      `Origin "${req.headers.origin}" may not switch the proxy; only Tokentap's own dashboard may`,
+    );
+  }
+
+  const body = await readJsonBody(req);
+  const enabled = (body as { enabled?: unknown } | null)?.enabled;
+  if (typeof enabled !== "boolean") {
+    throw new LocalRequestError(
+      400,
+      'body must be {"enabled": true} or {"enabled": false}',
+    );
+  }
+
+  context.setProxyEnabled(enabled);
+  sendJson(res, 200, { enabled: context.status().enabled });
+}

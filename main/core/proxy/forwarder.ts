@@ -1,0 +1,221 @@
+import {
+  Agent as HttpAgent,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import type { Socket } from "node:net";
+
+import httpProxy from "http-proxy";
+
+import { describeError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { RequestRecord } from "../record.js";
+import { matchEndpoint } from "../tap/endpoints.js";
+import { Exchange, requestPath } from "./exchange.js";
+import { sendError } from "./json-reply.js";
+import { RepeatLimiter } from "./repeat-limiter.js";
+
+/** Time allowed to open a TCP connection to the upstream, in milliseconds. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+export interface ForwarderOptions {
+  upstream: URL;
+  logger: Logger;
+  connectTimeoutMs?: number;
+  /** Receives one record per tapped inference request, once it has ended. */
+  onRecord: (record: RequestRecord) => void;
+}
+
+/**
+ * Forwards requests to the upstream through http-proxy over a keep-alive
+ * agent, tapping inference endpoints as the bytes pass. There is no read
+ * timeout, because a generation can stream for minutes; only connecting is
+ * timed.
+ */
+export class Forwarder {
+  private readonly proxy = httpProxy.createProxyServer({});
+  private readonly exchanges = new WeakMap<IncomingMessage, Exchange>();
+  private readonly open = new Set<Exchange>();
+  private readonly drainWaiters: Array<() => void> = [];
+  private readonly errorLog = new RepeatLimiter();
+  private readonly connectTimeoutMs: number;
+  private upstream: URL;
+  private agent: HttpAgent;
+
+  constructor(private readonly options: ForwarderOptions) {
+    this.upstream = options.upstream;
+    this.agent = createAgent(options.upstream);
+    this.connectTimeoutMs =
+      options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+
+    this.proxy.on("proxyReq", (proxyReq, req) => {
+      const exchange = this.exchanges.get(req);
+      exchange?.attachUpstreamRequest(proxyReq);
+      if (proxyReq.socket) this.timeConnect(proxyReq.socket, exchange);
+    });
+
+    this.proxy.on("proxyRes", (proxyRes, req) => {
+      this.exchanges.get(req)?.attachUpstreamResponse(proxyRes);
+    });
+
+    this.proxy.on("error", (error, req, res) =>
+      this.handleError(error, req, res),
+    );
+
+    // http-proxy reports a reset caused by the client leaving here; the
+    // exchange already recorded the hang-up.
+    this.proxy.on("econnreset", () => {});
+  }
+
+  /** Requests forwarded and not yet finished, tapped or not. */
+  get inFlight(): number {
+    return this.open.size;
+  }
+
+  /** Bytes all open response taps hold between chunks, the proxy's per-stream memory cost. */
+  tapRetainedBytes(): number {
+    let total = 0;
+    for (const exchange of this.open) total += exchange.tapRetainedBytes();
+    return total;
+  }
+
+  /** The upstream origin new requests go to. */
+  get upstreamUrl(): URL {
+    return this.upstream;
+  }
+
+  /** Points new requests at another upstream; requests in flight keep theirs. */
+  retarget(upstream: URL): void {
+    const previous = this.agent;
+    this.upstream = upstream;
+    this.agent = createAgent(upstream);
+
+    // Idle sockets to the old upstream are closed; busy ones finish first.
+    previous.destroy();
+  }
+
+  /** Forwards one request and its response, byte for byte. */
+  forward(req: IncomingMessage, res: ServerResponse): void {
+    const endpoint = matchEndpoint(req.method ?? "GET", requestPath(req.url));
+    const upstream = this.upstream.origin;
+
+    const exchange = new Exchange(
+      req,
+      res,
+      endpoint,
+      upstream,
+      this.options.logger,
+      (done, record) => this.settle(done, record),
+    );
+    this.exchanges.set(req, exchange);
+    this.open.add(exchange);
+
+    // The tap reads plain bytes, so tapped requests ask the upstream not to
+    // compress. This is the one header Tokentap changes on the way through.
+    const headers: Record<string, string> = endpoint
+      ? { "accept-encoding": "identity" }
+      : {};
+
+    this.proxy.web(req, res, {
+      target: this.upstream.href,
+      agent: this.agent,
+      changeOrigin: true,
+      headers,
+    });
+  }
+
+  /** Resolves once every forwarded request has finished. */
+  drain(): Promise<void> {
+    if (this.open.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Ends every request still in flight, for a stop whose grace period ran out. */
+  destroyAll(): void {
+    for (const exchange of this.open) exchange.res.destroy();
+  }
+
+  /** Closes the connections kept alive to the upstream. */
+  close(): void {
+    this.agent.destroy();
+    this.proxy.close();
+  }
+
+  private settle(exchange: Exchange, record: RequestRecord | null): void {
+    this.open.delete(exchange);
+    if (record) this.options.onRecord(record);
+
+    if (this.open.size === 0) {
+      for (const resolve of this.drainWaiters.splice(0)) resolve();
+    }
+  }
+
+  private timeConnect(socket: Socket, exchange: Exchange | undefined): void {
+    if (!socket.connecting) return;
+
+    const timer = setTimeout(() => {
+      const error = Object.assign(
+        new Error(`connecting timed out after ${this.connectTimeoutMs} ms`),
+        { code: "ETIMEDOUT" },
+      );
+      exchange?.failUpstream(this.upstreamMessage(error));
+      socket.destroy(error);
+    }, this.connectTimeoutMs);
+
+    socket.once("connect", () => clearTimeout(timer));
+    socket.once("close", () => clearTimeout(timer));
+  }
+
+  private handleError(
+    error: Error,
+    req: IncomingMessage,
+    res: ServerResponse | Socket,
+  ): void {
+    const exchange = this.exchanges.get(req);
+    if (exchange?.isClientClosed) return;
+
+    const message = this.upstreamMessage(error);
+    exchange?.failUpstream(message);
+    this.logUpstreamError(message, exchange);
+
+    if (!("writeHead" in res)) {
+      res.destroy();
+      return;
+    }
+
+    if (res.headersSent) {
+      // Part of the body already went out: cut the client's stream too.
+      res.destroy();
+      return;
+    }
+
+    sendError(res, 502, message);
+  }
+
+  private upstreamMessage(error: Error): string {
+    return `Tokentap could not reach the upstream server ${this.upstream.origin}: ${describeError(error)}; check that the server is running, or point Tokentap at it with --upstream`;
+  }
+
+  private logUpstreamError(
+    message: string,
+    exchange: Exchange | undefined,
+  ): void {
+    const held = this.errorLog.pass(message);
+    if (held === null) return;
+
+    this.options.logger.warn("upstream request failed", {
+      id: exchange?.id,
+      path: exchange?.path,
+      error: message,
+      repeatsHeldBack: held > 0 ? held : undefined,
+    });
+  }
+}
+
+function createAgent(upstream: URL): HttpAgent {
+  const options = { keepAlive: true, maxFreeSockets: 256 };
+  return upstream.protocol === "https:"
+    ? new HttpsAgent(options)
+    : new HttpAgent(options);
+}

@@ -1,0 +1,109 @@
+import type { IncomingMessage } from "node:http";
+import { networkInterfaces } from "node:os";
+
+import { isLoopbackHost, isWildcardHost } from "../addresses.js";
+
+/** Why the guard rejected a request, for the 403 body and the log. */
+export interface GuardRejection {
+  reason: "host" | "origin";
+  message: string;
+}
+
+/**
+ * Checks `Host` and `Origin` so that a web page cannot drive the local model
+ * API (the browser shares loopback with the server) and a DNS rebinding
+ * attack cannot reach it under a foreign name. Clients that send no `Origin`,
+ * such as CLIs and SDKs, pass as long as their `Host` names this machine.
+ */
+export class RequestGuard {
+  private readonly allowedHosts: Set<string>;
+
+  constructor(listenHost: string, extraHosts: readonly string[] = []) {
+    this.allowedHosts = new Set(
+      [listenHost, ...extraHosts, ...addressesFor(listenHost)].map((host) =>
+        normaliseHost(host),
+      ),
+    );
+  }
+
+  /** Returns why the request must be rejected, or null when it may pass. */
+  check(req: IncomingMessage): GuardRejection | null {
+    const host = hostName(req.headers.host);
+
+    if (host === null || !this.isLocalHost(host)) {
+      return {
+        reason: "host",
+        message: `Host header "${req.headers.host ?? ""}" does not name this machine; Tokentap accepts requests for localhost, loopback addresses or the address it listens on`,
+      };
+    }
+
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.isLocalOrigin(origin)) {
+      return {
+        reason: "origin",
+        message: `Origin "${origin}" is not local; Tokentap rejects requests from web pages served by other hosts`,
+      };
+    }
+
+    return null;
+  }
+
+  /**
+   * Whether `Origin` is one of the proxy's own origins (the scheme, host and
+   * port clients use to reach it), for endpoints that change state.
+   */
+  isSameOrigin(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+
+    const parsed = parseOrigin(origin);
+    return (
+      parsed !== null && parsed.host === (req.headers.host ?? "").toLowerCase()
+    );
+  }
+
+  private isLocalHost(host: string): boolean {
+    return isLoopbackHost(host) || this.allowedHosts.has(host);
+  }
+
+  private isLocalOrigin(origin: string): boolean {
+    const parsed = parseOrigin(origin);
+    return parsed !== null && this.isLocalHost(normaliseHost(parsed.hostname));
+  }
+}
+
+/** Host names that reach this machine when it listens on `listenHost`. */
+function addressesFor(listenHost: string): string[] {
+  if (!isWildcardHost(listenHost)) return [];
+
+  // Listening on every interface: the machine's own addresses are its names.
+  const addresses: string[] = [];
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) addresses.push(entry.address);
+  }
+  return addresses;
+}
+
+/** Extracts the host name from a `Host` header value, or null when it is malformed. */
+function hostName(header: string | undefined): string | null {
+  if (!header) return null;
+
+  try {
+    return normaliseHost(new URL(`http://${header}`).hostname);
+  } catch {
+    return null;
+  }
+}
+
+function parseOrigin(origin: string): URL | null {
+  try {
+    const url = new URL(origin);
+    return url.protocol === "http:" || url.protocol === "https:" ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function normaliseHost(host: string): string {
+  return host.replace(/^\[|\]$/g, "").toLowerCase();
+}

@@ -1,0 +1,240 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { formatHostPort, type ListenAddress } from "../addresses.js";
+import { describeError, TokentapError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { RequestRecord } from "../record.js";
+import { requestPath } from "./exchange.js";
+import { Forwarder } from "./forwarder.js";
+import { RequestGuard } from "./guard.js";
+import { sendError } from "./json-reply.js";
+
+/** Time streams in flight get to finish when the server stops, in milliseconds. */
+export const DEFAULT_STOP_GRACE_MS = 10_000;
+
+/**
+ * Answers a request locally (`/metrics` and the `/tokentap/` namespace);
+ * returns false when the path is not a local one and should be forwarded.
+ */
+export type LocalHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  guard: RequestGuard,
+) => boolean;
+
+export interface ProxyServerOptions {
+  listen: ListenAddress;
+  upstream: URL;
+  logger: Logger;
+  connectTimeoutMs?: number;
+  handleLocal: LocalHandler;
+  onRecord: (record: RequestRecord) => void;
+}
+
+/**
+ * The HTTP server on the proxy port: it guards every request, answers the
+ * local paths itself and forwards the rest while the proxy is enabled.
+ */
+export class ProxyServer {
+  private readonly logger: Logger;
+  private readonly forwarder: Forwarder;
+  private server: Server | null = null;
+  private guard: RequestGuard;
+  private bound: ListenAddress | null = null;
+  private enabled = true;
+
+  constructor(private readonly options: ProxyServerOptions) {
+    this.logger = options.logger;
+    this.guard = new RequestGuard(options.listen.host);
+    this.forwarder = new Forwarder({
+      upstream: options.upstream,
+      logger: options.logger,
+      connectTimeoutMs: options.connectTimeoutMs,
+      onRecord: options.onRecord,
+    });
+  }
+
+  /** Whether new requests are forwarded; when false they get 503 and local paths still answer. */
+  get proxyEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /** Requests forwarded and not yet finished. */
+  get inFlight(): number {
+    return this.forwarder.inFlight;
+  }
+
+  /** Bytes all open response taps hold between chunks. */
+  tapRetainedBytes(): number {
+    return this.forwarder.tapRetainedBytes();
+  }
+
+  /** The address actually bound, with the real port when port 0 was requested. */
+  get address(): ListenAddress | null {
+    return this.bound;
+  }
+
+  get upstream(): URL {
+    return this.forwarder.upstreamUrl;
+  }
+
+  /** Switches forwarding on or off; streams already in flight finish either way. */
+  setProxyEnabled(enabled: boolean): void {
+    if (enabled === this.enabled) return;
+    this.enabled = enabled;
+    this.logger.info(enabled ? "proxy switched on" : "proxy switched off", {
+      inFlight: this.inFlight,
+    });
+  }
+
+  /** Points new requests at another upstream without a restart. */
+  retarget(upstream: URL): void {
+    this.forwarder.retarget(upstream);
+    this.logger.info("upstream changed", { upstream: upstream.origin });
+  }
+
+  /** Binds the listen address; rejects with a `PORT_IN_USE` error when the port is taken. */
+  async start(): Promise<ListenAddress> {
+    const { host, port } = this.options.listen;
+    const server = createServer((req, res) => this.route(req, res));
+
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (error) => reject(listenError(error, host, port)));
+      server.listen(port, host, () => resolve());
+    });
+
+    server.on("error", (error) =>
+      this.logger.error("server error", { error: describeError(error) }),
+    );
+    server.on("clientError", (error, socket) => {
+      this.logger.debug("malformed client request", {
+        error: describeError(error),
+      });
+      socket.destroy();
+    });
+
+    const info = server.address() as AddressInfo;
+    this.server = server;
+    this.bound = { host, port: info.port };
+    return this.bound;
+  }
+
+  /**
+   * Stops accepting connections, lets requests in flight finish for up to
+   * `graceMs`, then cuts what is left and closes the upstream connections.
+   */
+  async stop(graceMs = DEFAULT_STOP_GRACE_MS): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+
+    const closed = new Promise<void>((resolve) =>
+      server.close(() => resolve()),
+    );
+    server.closeIdleConnections();
+
+    const inFlight = this.forwarder.inFlight;
+    if (inFlight > 0)
+      this.logger.info("waiting for requests in flight", { inFlight, graceMs });
+
+    const timedOut = await waitOrTimeout(this.forwarder.drain(), graceMs);
+    if (timedOut) {
+      this.logger.warn("grace period ended; cutting requests still in flight", {
+        inFlight: this.forwarder.inFlight,
+      });
+      this.forwarder.destroyAll();
+    }
+
+    server.closeAllConnections();
+    this.forwarder.close();
+    await closed;
+    this.bound = null;
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const rejection = this.guard.check(req);
+    if (rejection) {
+      this.logger.warn("request rejected", {
+        reason: rejection.reason,
+        path: requestPath(req.url),
+      });
+      sendError(res, 403, rejection.message);
+      return;
+    }
+
+    if (this.options.handleLocal(req, res, this.guard)) return;
+
+    if (!this.enabled) {
+      sendError(
+        res,
+        503,
+        'the Tokentap proxy is switched off; switch it on in the Tokentap tray menu or dashboard, or POST {"enabled": true} to /tokentap/api/proxy',
+      );
+      return;
+    }
+
+    this.forwarder.forward(req, res);
+  }
+}
+
+function listenError(
+  error: NodeJS.ErrnoException,
+  host: string,
+  port: number,
+): Error {
+  const address = formatHostPort(host, port);
+
+  if (error.code === "EADDRINUSE") {
+    return new TokentapError(
+      "PORT_IN_USE",
+      `port ${port} on ${host} is already in use; choose another listen port (for example --listen ${formatHostPort(host, port + 1)}) or stop the program using it`,
+      { cause: error },
+    );
+  }
+
+  if (error.code === "EACCES") {
+    return new TokentapError(
+      "LISTEN_FAILED",
+      `permission denied listening on ${address}; choose a port above 1023`,
+      { cause: error },
+    );
+  }
+
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
+    return new TokentapError(
+      "LISTEN_FAILED",
+      `cannot listen on ${address}: the host is not an address of this machine; use 127.0.0.1 or an address this machine has`,
+      { cause: error },
+    );
+  }
+
+  return new TokentapError(
+    "LISTEN_FAILED",
+    `cannot listen on ${address}: ${describeError(error)}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+async function waitOrTimeout(
+  done: Promise<void>,
+  timeoutMs: number,
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), timeoutMs);
+  });
+
+  try {
+    return await Promise.race([done.then(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,139 @@
+import { AnthropicInterpreter } from "./anthropic.js";
+import type { BodyInterpreter } from "./facts-builder.js";
+import {
+  chooseFraming,
+  mediaTypeOf,
+  skipWhitespace,
+  sniffFraming,
+} from "./framing.js";
+import type { Framing } from "./framing.js";
+import { JsonScanner } from "./json-scanner.js";
+import type { ScanResult } from "./json-scanner.js";
+import { OllamaInterpreter } from "./ollama.js";
+import { ResponsesInterpreter } from "./openai-responses.js";
+import { OpenAiInterpreter } from "./openai.js";
+import { SseReader } from "./sse-reader.js";
+import type { SseEvent } from "./sse-reader.js";
+import type { Endpoint, ResponseFacts, ResponseTap } from "./types.js";
+
+/** What the proxy knows about a response before its body. */
+export interface ResponseTapOptions {
+  /** The upstream's `Content-Type` header, or null when it sent none. */
+  contentType: string | null;
+}
+
+/** The part of a framing reader the tap drives. */
+interface BodyReader {
+  push(chunk: Buffer): void;
+  end(): void;
+  retainedBytes(): number;
+}
+
+/**
+ * Creates a tap that reads token counts, timings, model and errors off a
+ * response body as its chunks pass, without changing or holding them.
+ */
+export function createResponseTap(
+  endpoint: Endpoint,
+  options: ResponseTapOptions,
+): ResponseTap {
+  return new StreamingResponseTap(endpoint, options.contentType);
+}
+
+/** Returns the interpreter for an endpoint's response shape. */
+export function createInterpreter(endpoint: Endpoint): BodyInterpreter {
+  switch (endpoint.kind) {
+    case "ollama-generate":
+    case "ollama-chat":
+    case "ollama-embed":
+      return new OllamaInterpreter(endpoint);
+    case "openai-responses":
+      return new ResponsesInterpreter();
+    case "anthropic-messages":
+      return new AnthropicInterpreter();
+    default:
+      return new OpenAiInterpreter(endpoint);
+  }
+}
+
+class StreamingResponseTap implements ResponseTap {
+  private readonly interpreter: BodyInterpreter;
+  private readonly labelledNdjson: boolean;
+  private framing: Framing | null;
+  private reader: BodyReader | null = null;
+  /** Arrival time of the chunk being read, given to the values it completes. */
+  private atMs = 0;
+  private values = 0;
+  private facts: ResponseFacts | null = null;
+
+  constructor(endpoint: Endpoint, contentType: string | null) {
+    this.interpreter = createInterpreter(endpoint);
+    this.framing = chooseFraming(endpoint, contentType);
+    this.labelledNdjson = mediaTypeOf(contentType) === "application/x-ndjson";
+  }
+
+  push(chunk: Buffer, atMs: number): void {
+    if (this.facts !== null) return;
+    this.atMs = atMs;
+
+    let body = chunk;
+    if (this.reader === null) {
+      // An unlabelled body is judged by its first byte past any whitespace.
+      const start = skipWhitespace(chunk);
+      if (this.framing === null && start === -1) return;
+      if (this.framing === null) {
+        this.framing = sniffFraming(chunk[start]!);
+        body = chunk.subarray(start);
+      }
+      this.reader = this.createReader(this.framing);
+    }
+
+    this.reader.push(body);
+  }
+
+  finish(): ResponseFacts {
+    if (this.facts === null) {
+      this.reader?.end();
+      this.facts = this.interpreter.finish(this.isStreamed());
+    }
+    return this.facts;
+  }
+
+  retainedBytes(): number {
+    return this.reader?.retainedBytes() ?? 0;
+  }
+
+  private isStreamed(): boolean {
+    if (this.framing === "sse") return true;
+    if (this.framing === "lines") return this.labelledNdjson || this.values > 1;
+    return false;
+  }
+
+  private createReader(framing: Framing): BodyReader {
+    const select = this.interpreter.members;
+    if (framing === "sse") {
+      return new SseReader({
+        select,
+        onEvent: (event) => this.readEvent(event),
+      });
+    }
+
+    return new JsonScanner({
+      mode: framing,
+      select,
+      onResult: (result) => this.readValue(result),
+    });
+  }
+
+  private readValue(result: ScanResult): void {
+    this.values++;
+    if (result.kind === "object")
+      this.interpreter.read(result, null, this.atMs);
+  }
+
+  // `data: [DONE]` and `data: null` carry nothing to read.
+  private readEvent(event: SseEvent): void {
+    if (event.done || event.result?.kind !== "object") return;
+    this.interpreter.read(event.result, event.type, this.atMs);
+  }
+}
