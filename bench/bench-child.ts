@@ -1,7 +1,11 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-import type { CommandMessage, CpuSample, ReplyMessage } from "./command-server.js";
+import type {
+  CommandMessage,
+  CpuSample,
+  ReplyMessage,
+} from "./command-server.js";
 
 /** Time a child gets to exit after the `exit` command before it is killed, in milliseconds. */
 const EXIT_GRACE_MS = 5_000;
@@ -10,8 +14,14 @@ const EXIT_GRACE_MS = 5_000;
 export class ChildExitError extends Error {
   readonly code = "CHILD_EXITED";
 
-  constructor(name: string, exitCode: number | null, signal: NodeJS.Signals | null) {
-    super(`the ${name} process exited unexpectedly (exit code ${exitCode ?? "none"}, signal ${signal ?? "none"}); its error output is above`);
+  constructor(
+    name: string,
+    exitCode: number | null,
+    signal: NodeJS.Signals | null,
+  ) {
+    super(
+      `the ${name} process exited unexpectedly (exit code ${exitCode ?? "none"}, signal ${signal ?? "none"}); its error output is above`,
+    );
     this.name = "ChildExitError";
   }
 }
@@ -39,7 +49,10 @@ export class BenchChild {
     execArgv: readonly string[] = [],
   ) {
     const path = fileURLToPath(new URL(script, import.meta.url));
-    this.child = fork(path, [], { execArgv: [...execArgv], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child = fork(path, [], {
+      execArgv: [...execArgv],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
 
     this.child.on("message", (message: ReplyMessage) => this.settle(message));
     this.exited = new Promise((resolve) => {
@@ -58,10 +71,18 @@ export class BenchChild {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`the ${this.name} process did not finish "${command}" within ${timeoutMs} ms`));
+        reject(
+          new Error(
+            `the ${this.name} process did not finish "${command}" within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
 
-      this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer });
+      this.pending.set(id, {
+        resolve: resolve as (result: unknown) => void,
+        reject,
+        timer,
+      });
       const message: CommandMessage = { id, command, args };
       this.child.send(message);
     });
@@ -95,7 +116,10 @@ export class BenchChild {
     this.pending.delete(message.id);
     clearTimeout(pending.timer);
     if (message.ok) pending.resolve(message.result);
-    else pending.reject(new Error(`the ${this.name} process failed: ${message.error}`));
+    else
+      pending.reject(
+        new Error(`the ${this.name} process failed: ${message.error}`),
+      );
   }
 
   private failAll(error: Error): void {

@@ -47,15 +47,27 @@ export function serveCommands(
   process.on("disconnect", () => process.exit(1));
 }
 
-async function answer(handlers: Record<string, CommandHandler>, message: CommandMessage): Promise<void> {
+async function answer(
+  handlers: Record<string, CommandHandler>,
+  message: CommandMessage,
+): Promise<void> {
   const handler = handlers[message.command];
   let reply: ReplyMessage;
 
   try {
     if (!handler) throw new Error(`unknown command "${message.command}"`);
-    reply = { id: message.id, ok: true, result: (await handler(message.args)) ?? null };
+    reply = {
+      id: message.id,
+      ok: true,
+      result: (await handler(message.args)) ?? null,
+    };
   } catch (error) {
-    reply = { id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    reply = {
+      id: message.id,
+      ok: false,
+      error:
+        error instanceof Error ? (error.stack ?? error.message) : String(error),
+    };
   }
 
   process.send?.(reply);

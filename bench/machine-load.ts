@@ -19,7 +19,12 @@ export function readMachineBusyMicros(): number | null {
   }
 
   // cpu  user nice system idle iowait irq softirq steal ...
-  const fields = stat.slice(0, stat.indexOf("\n")).trim().split(/\s+/).slice(1).map(Number);
+  const fields = stat
+    .slice(0, stat.indexOf("\n"))
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const total = fields.slice(0, 8).reduce((sum, ticks) => sum + ticks, 0);
   const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
   return (total - idle) * MICROS_PER_TICK;

@@ -1,4 +1,10 @@
-import { availableParallelism, cpus, platform, release, totalmem } from "node:os";
+import {
+  availableParallelism,
+  cpus,
+  platform,
+  release,
+  totalmem,
+} from "node:os";
 
 /** The machine a run measured, for the report. */
 export interface MachineInfo {

@@ -12,18 +12,29 @@ export interface MemorySample {
  */
 export async function sampleMemoryAfterGc(): Promise<MemorySample> {
   const gc = globalThis.gc;
-  if (!gc) throw new Error("global.gc is missing; start this process with node --expose-gc");
+  if (!gc)
+    throw new Error(
+      "global.gc is missing; start this process with node --expose-gc",
+    );
 
   gc();
   await new Promise((resolve) => setImmediate(resolve));
   gc();
 
   const usage = process.memoryUsage();
-  return { heapUsed: usage.heapUsed, arrayBuffers: usage.arrayBuffers, rss: usage.rss };
+  return {
+    heapUsed: usage.heapUsed,
+    arrayBuffers: usage.arrayBuffers,
+    rss: usage.rss,
+  };
 }
 
 /** Growth from `before` to `after`, divided by `count`, in bytes. */
-export function growthPer(before: MemorySample, after: MemorySample, count: number): MemorySample {
+export function growthPer(
+  before: MemorySample,
+  after: MemorySample,
+  count: number,
+): MemorySample {
   return {
     heapUsed: (after.heapUsed - before.heapUsed) / count,
     arrayBuffers: (after.arrayBuffers - before.arrayBuffers) / count,

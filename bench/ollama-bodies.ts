@@ -1,6 +1,7 @@
 /**
- * Request and response bodies shaped like those of Ollama 0.5 for a small
- * model, built once per process so that no phase pays for building them.
+ * Request and response bodies in the shape of Ollama's `/api/chat` and
+ * `/api/generate`, with a small model's counters. Each process builds them
+ * once, so no phase pays for building them.
  */
 
 export const BENCH_MODEL = "llama3.2:3b";
@@ -27,16 +28,21 @@ const WORDS = [
   ".",
 ];
 
-/** The body of a non-streaming `POST /api/chat`. */
+/** Builds the body of a non-streaming `POST /api/chat`. */
 export function chatRequestBody(): Buffer {
   return jsonBuffer({
     model: BENCH_MODEL,
-    messages: [{ role: "user", content: "Explain what a reverse proxy does in two paragraphs." }],
+    messages: [
+      {
+        role: "user",
+        content: "Explain what a reverse proxy does in two paragraphs.",
+      },
+    ],
     stream: false,
   });
 }
 
-/** The body of a streaming `POST /api/generate`. */
+/** Builds the body of a streaming `POST /api/generate`. */
 export function generateRequestBody(): Buffer {
   return jsonBuffer({
     model: BENCH_MODEL,
@@ -45,7 +51,7 @@ export function generateRequestBody(): Buffer {
   });
 }
 
-/** A complete non-streaming chat reply of about 1 KB, final counters included. */
+/** Builds a whole non-streaming chat reply of about 1 KB, final counters included. */
 export function chatReplyBody(): Buffer {
   let content = "";
   for (let index = 0; content.length < 640; index++) {
@@ -68,8 +74,8 @@ export function chatReplyBody(): Buffer {
 }
 
 /**
- * The lines of one NDJSON generate stream: `tokenLines` lines of one token
- * each, then the `done: true` line with the counters and the context.
+ * Builds the lines of one NDJSON generate stream: `tokenLines` lines of one
+ * token each, then the `done: true` line with the counters and the context.
  */
 export function generateLines(tokenLines: number): Buffer[] {
   const lines: Buffer[] = [];
@@ -91,7 +97,10 @@ export function generateLines(tokenLines: number): Buffer[] {
 
 function doneLine(evalCount: number): Buffer {
   // Ollama returns the token ids of prompt and answer as `context`.
-  const context = Array.from({ length: PROMPT_TOKENS + evalCount }, (_, index) => 128_000 + ((index * 7919) % 4096));
+  const context = Array.from(
+    { length: PROMPT_TOKENS + evalCount },
+    (_, index) => 128_000 + ((index * 7919) % 4096),
+  );
 
   return jsonLine({
     model: BENCH_MODEL,

@@ -3,11 +3,22 @@ import { performance } from "node:perf_hooks";
 import type { BenchChild } from "./bench-child.js";
 import { benchConfig, type StreamLevel } from "./config.js";
 import type { HeldStreamsArgs } from "./load/held-streams.js";
-import type { RequestLoadArgs, RequestLoadResult } from "./load/request-load.js";
-import type { StreamCounts, StreamLoadArgs, StreamLoadResult } from "./load/stream-load.js";
+import type {
+  RequestLoadArgs,
+  RequestLoadResult,
+} from "./load/request-load.js";
+import type {
+  StreamCounts,
+  StreamLoadArgs,
+  StreamLoadResult,
+} from "./load/stream-load.js";
 import { generateLines } from "./ollama-bodies.js";
 import { readMachineBusyMicros } from "./machine-load.js";
-import type { IsolatedTapArgs, IsolatedTapResult, ProxyMemory } from "./tap-memory.js";
+import type {
+  IsolatedTapArgs,
+  IsolatedTapResult,
+  ProxyMemory,
+} from "./tap-memory.js";
 
 /** The three processes of a run and the two base URLs the load goes to. */
 export interface BenchProcesses {
@@ -52,8 +63,8 @@ export interface MemoryResult {
   heapPerStream: number;
   /** Growth of the proxy's Buffer memory per open stream, in bytes. */
   arrayBuffersPerStream: number;
-  /** Sum of the taps' `retainedBytes()` per open stream, or null when unreachable. */
-  retainedPerStream: number | null;
+  /** Sum of the taps' `retainedBytes()` per open stream, in bytes. */
+  retainedPerStream: number;
   isolated: IsolatedTapResult;
   streams: StreamCounts;
 }
@@ -69,18 +80,31 @@ export async function warmUp(processes: BenchProcesses): Promise<void> {
   }
 }
 
-export async function measureRequests(processes: BenchProcesses): Promise<Pair<RequestLoadResult>> {
+export async function measureRequests(
+  processes: BenchProcesses,
+): Promise<Pair<RequestLoadResult>> {
   return {
-    direct: await measureCpu(processes, () => runRequests(processes, processes.directUrl, requests.durationMs)),
-    through: await measureCpu(processes, () => runRequests(processes, processes.proxyUrl, requests.durationMs)),
+    direct: await measureCpu(processes, () =>
+      runRequests(processes, processes.directUrl, requests.durationMs),
+    ),
+    through: await measureCpu(processes, () =>
+      runRequests(processes, processes.proxyUrl, requests.durationMs),
+    ),
   };
 }
 
-export async function measureStreams(processes: BenchProcesses, level: StreamLevel): Promise<StreamPair> {
+export async function measureStreams(
+  processes: BenchProcesses,
+  level: StreamLevel,
+): Promise<StreamPair> {
   return {
     level,
-    direct: await measureCpu(processes, () => runStreams(processes, processes.directUrl, level)),
-    through: await measureCpu(processes, () => runStreams(processes, processes.proxyUrl, level)),
+    direct: await measureCpu(processes, () =>
+      runStreams(processes, processes.directUrl, level),
+    ),
+    through: await measureCpu(processes, () =>
+      runStreams(processes, processes.proxyUrl, level),
+    ),
   };
 }
 
@@ -89,7 +113,9 @@ export async function measureStreams(processes: BenchProcesses, level: StreamLev
  * halfway through a line, and samples the proxy's memory after a full GC
  * before, during and after. Then measures the same number of taps alone.
  */
-export async function measureMemory(processes: BenchProcesses): Promise<MemoryResult> {
+export async function measureMemory(
+  processes: BenchProcesses,
+): Promise<MemoryResult> {
   const { upstream, proxy, load } = processes;
   const count = memory.openStreams;
 
@@ -103,15 +129,31 @@ export async function measureMemory(processes: BenchProcesses): Promise<MemoryRe
     expectedLines,
     heldBytes: heldBodyBytes(),
   };
-  const { held } = await load.call<{ held: number }>("open-held", heldArgs, commandTimeoutMs);
+  const { held } = await load.call<{ held: number }>(
+    "open-held",
+    heldArgs,
+    commandTimeoutMs,
+  );
   const open = await proxy.call<ProxyMemory>("memory");
 
   await upstream.call("release");
-  const streamCounts = await load.call<StreamCounts>("finish-held", {}, commandTimeoutMs);
+  const streamCounts = await load.call<StreamCounts>(
+    "finish-held",
+    {},
+    commandTimeoutMs,
+  );
   const afterRelease = await proxy.call<ProxyMemory>("memory");
 
-  const isolatedArgs: IsolatedTapArgs = { count, tokenLines: streams.tokenLines, heldLines: memory.heldLines };
-  const isolated = await proxy.call<IsolatedTapResult>("isolated-taps", isolatedArgs, commandTimeoutMs);
+  const isolatedArgs: IsolatedTapArgs = {
+    count,
+    tokenLines: streams.tokenLines,
+    heldLines: memory.heldLines,
+  };
+  const isolated = await proxy.call<IsolatedTapResult>(
+    "isolated-taps",
+    isolatedArgs,
+    commandTimeoutMs,
+  );
 
   return {
     openStreams: count,
@@ -120,8 +162,9 @@ export async function measureMemory(processes: BenchProcesses): Promise<MemoryRe
     open,
     afterRelease,
     heapPerStream: (open.memory.heapUsed - idle.memory.heapUsed) / count,
-    arrayBuffersPerStream: (open.memory.arrayBuffers - idle.memory.arrayBuffers) / count,
-    retainedPerStream: open.retained ? open.retained.bytes / count : null,
+    arrayBuffersPerStream:
+      (open.memory.arrayBuffers - idle.memory.arrayBuffers) / count,
+    retainedPerStream: open.tapRetainedBytes / count,
     isolated,
     streams: streamCounts,
   };
@@ -130,21 +173,53 @@ export async function measureMemory(processes: BenchProcesses): Promise<MemoryRe
 /** Bytes of a stream up to where the upstream pauses it: the held lines and half the next. */
 function heldBodyBytes(): number {
   const lines = generateLines(streams.tokenLines);
-  const sent = lines.slice(0, memory.heldLines).reduce((sum, line) => sum + line.length, 0);
+  const sent = lines
+    .slice(0, memory.heldLines)
+    .reduce((sum, line) => sum + line.length, 0);
   return sent + Math.floor((lines[memory.heldLines]?.length ?? 0) / 2);
 }
 
-function runRequests(processes: BenchProcesses, url: string, durationMs: number): Promise<RequestLoadResult> {
-  const args: RequestLoadArgs = { url, path: requests.path, concurrency: requests.concurrency, durationMs };
-  return processes.load.call<RequestLoadResult>("requests", args, durationMs + commandTimeoutMs);
+function runRequests(
+  processes: BenchProcesses,
+  url: string,
+  durationMs: number,
+): Promise<RequestLoadResult> {
+  const args: RequestLoadArgs = {
+    url,
+    path: requests.path,
+    concurrency: requests.concurrency,
+    durationMs,
+  };
+  return processes.load.call<RequestLoadResult>(
+    "requests",
+    args,
+    durationMs + commandTimeoutMs,
+  );
 }
 
-function runStreams(processes: BenchProcesses, url: string, level: StreamLevel): Promise<StreamLoadResult> {
-  const args: StreamLoadArgs = { url, path: streams.path, concurrency: level.concurrency, total: level.total, expectedLines };
-  return processes.load.call<StreamLoadResult>("streams", args, commandTimeoutMs);
+function runStreams(
+  processes: BenchProcesses,
+  url: string,
+  level: StreamLevel,
+): Promise<StreamLoadResult> {
+  const args: StreamLoadArgs = {
+    url,
+    path: streams.path,
+    concurrency: level.concurrency,
+    total: level.total,
+    expectedLines,
+  };
+  return processes.load.call<StreamLoadResult>(
+    "streams",
+    args,
+    commandTimeoutMs,
+  );
 }
 
-async function measureCpu<T>(processes: BenchProcesses, run: () => Promise<T>): Promise<Measured<T>> {
+async function measureCpu<T>(
+  processes: BenchProcesses,
+  run: () => Promise<T>,
+): Promise<Measured<T>> {
   const before = await sampleCpu(processes);
   const startedAt = performance.now();
 
@@ -152,7 +227,9 @@ async function measureCpu<T>(processes: BenchProcesses, run: () => Promise<T>): 
 
   const wallMicros = (performance.now() - startedAt) * 1000;
   const after = await sampleCpu(processes);
-  const share = (index: number) => ((after.processes[index] ?? 0) - (before.processes[index] ?? 0)) / wallMicros;
+  const share = (index: number) =>
+    ((after.processes[index] ?? 0) - (before.processes[index] ?? 0)) /
+    wallMicros;
   const ours = share(0) + share(1) + share(2) + share(3);
 
   let others: number | null = null;
@@ -160,13 +237,21 @@ async function measureCpu<T>(processes: BenchProcesses, run: () => Promise<T>): 
     others = Math.max(0, (after.machine - before.machine) / wallMicros - ours);
   }
 
-  return { result, cpu: { upstream: share(0), proxy: share(1), load: share(2), others } };
+  return {
+    result,
+    cpu: { upstream: share(0), proxy: share(1), load: share(2), others },
+  };
 }
 
 /** CPU time so far of the three children and this process, and of the whole machine, in microseconds. */
-async function sampleCpu(processes: BenchProcesses): Promise<{ processes: number[]; machine: number | null }> {
+async function sampleCpu(
+  processes: BenchProcesses,
+): Promise<{ processes: number[]; machine: number | null }> {
   const children = [processes.upstream, processes.proxy, processes.load];
   const times = await Promise.all(children.map((child) => child.cpuMicros()));
   const own = process.cpuUsage();
-  return { processes: [...times, own.user + own.system], machine: readMachineBusyMicros() };
+  return {
+    processes: [...times, own.user + own.system],
+    machine: readMachineBusyMicros(),
+  };
 }

@@ -2,7 +2,11 @@ import { silentLogger } from "../main/core/log.js";
 import { Tokentap } from "../main/core/tokentap.js";
 import { serveCommands } from "./command-server.js";
 import { sampleMemoryAfterGc } from "./memory-sample.js";
-import { measureIsolatedTaps, sumRetainedBytes, type IsolatedTapArgs, type ProxyMemory } from "./tap-memory.js";
+import {
+  measureIsolatedTaps,
+  type IsolatedTapArgs,
+  type ProxyMemory,
+} from "./tap-memory.js";
 
 /** Tokentap under test, alone in its process, as `tokentap serve` runs it. */
 
@@ -21,14 +25,22 @@ serveCommands(
   {
     start: async (args) => {
       const { upstream } = args as ProxyStartArgs;
-      tokentap = new Tokentap({ listen: { host: "127.0.0.1", port: 0 }, upstream: new URL(upstream), logger: silentLogger });
+      tokentap = new Tokentap({
+        settings: { listen: "127.0.0.1:0", upstream },
+        dataDir: null,
+        logger: silentLogger,
+      });
       await tokentap.start();
       return { url: tokentap.listenUrl };
     },
     memory: async (): Promise<ProxyMemory> => {
       const proxy = running();
       const memory = await sampleMemoryAfterGc();
-      return { memory, inFlight: proxy.status().inFlight, retained: sumRetainedBytes(proxy) };
+      return {
+        memory,
+        inFlight: proxy.status().inFlight,
+        tapRetainedBytes: proxy.tapRetainedBytes(),
+      };
     },
     "isolated-taps": (args) => measureIsolatedTaps(args as IsolatedTapArgs),
   },

@@ -1,6 +1,5 @@
 import { benchConfig } from "./config.js";
 import type { RequestLoadResult } from "./load/request-load.js";
-import type { StreamLoadResult } from "./load/stream-load.js";
 import type { MachineInfo } from "./machine.js";
 import type { CpuShare, MemoryResult, Pair, StreamPair } from "./phases.js";
 import type { TargetResult } from "./targets.js";
@@ -40,9 +39,24 @@ function requestsSection(pair: Pair<RequestLoadResult>): string {
     `Non-streaming POST ${requests.path}, ${requests.concurrency} concurrent, ${requests.durationMs / 1000} s each`,
     table([
       ["", "direct", "through", "through/direct"],
-      ratioRow("requests/s", direct.requestsPerSecond, through.requestsPerSecond, 0),
-      ratioRow("latency p50 (ms)", direct.latencyMs.p50, through.latencyMs.p50, 2),
-      ratioRow("latency p99 (ms)", direct.latencyMs.p99, through.latencyMs.p99, 2),
+      ratioRow(
+        "requests/s",
+        direct.requestsPerSecond,
+        through.requestsPerSecond,
+        0,
+      ),
+      ratioRow(
+        "latency p50 (ms)",
+        direct.latencyMs.p50,
+        through.latencyMs.p50,
+        2,
+      ),
+      ratioRow(
+        "latency p99 (ms)",
+        direct.latencyMs.p99,
+        through.latencyMs.p99,
+        2,
+      ),
       ["failed", String(direct.failed), String(through.failed), ""],
       cpuRow(pair.direct.cpu, pair.through.cpu),
     ]),
@@ -61,13 +75,23 @@ function streamsSection(pair: StreamPair): string {
     `Streaming POST ${streams.path}, ${pair.level.concurrency} concurrent, ${pair.level.total} streams of ${streams.tokenLines + 1} lines ${streams.gapMs} ms apart`,
     table([
       ["", "direct", "through", "through/direct"],
-      ratioRow("completed streams/s", direct.streamsPerSecond, through.streamsPerSecond, 1),
+      ratioRow(
+        "completed streams/s",
+        direct.streamsPerSecond,
+        through.streamsPerSecond,
+        1,
+      ),
       ratioRow("chunks/s", direct.chunksPerSecond, through.chunksPerSecond, 0),
       ratioRow("TTFB p50 (ms)", direct.ttfbMs.p50, through.ttfbMs.p50, 2),
       ratioRow("TTFB p99 (ms)", direct.ttfbMs.p99, through.ttfbMs.p99, 2),
       ratioRow("chunk gap p50 (ms)", direct.gapMs.p50, through.gapMs.p50, 2),
       ratioRow("chunk gap p99 (ms)", direct.gapMs.p99, through.gapMs.p99, 2),
-      ["cut / failed", `${direct.cut} / ${direct.failed}`, `${through.cut} / ${through.failed}`, ""],
+      [
+        "cut / failed",
+        `${direct.cut} / ${direct.failed}`,
+        `${through.cut} / ${through.failed}`,
+        "",
+      ],
       cpuRow(pair.direct.cpu, pair.through.cpu),
     ]),
     firstErrors(direct.firstError, through.firstError),
@@ -78,20 +102,31 @@ function streamsSection(pair: StreamPair): string {
 
 function memorySection(memory: MemoryResult): string {
   const isolated = memory.isolated.perTap;
-  const retained = memory.open.retained;
 
   return [
     `Memory, ${memory.openStreams} streams held open through Tokentap mid-line (${memory.held} held, ${memory.open.inFlight} in flight)`,
     table([
       ["proxy heap growth per open stream", kib(memory.heapPerStream)],
-      ["proxy Buffer growth per open stream", kib(memory.arrayBuffersPerStream)],
+      [
+        "proxy Buffer growth per open stream",
+        kib(memory.arrayBuffersPerStream),
+      ],
       [
         "tap retainedBytes() per open stream",
-        retained ? `${(memory.retainedPerStream ?? 0).toFixed(1)} B over ${retained.taps} taps` : "not reachable",
+        `${memory.retainedPerStream.toFixed(1)} B`,
       ],
-      [`tap heap + Buffers per tap, ${memory.isolated.count} taps alone`, kib(isolated.heapUsed + isolated.arrayBuffers)],
-      ["proxy heap after release vs idle", kib(memory.afterRelease.memory.heapUsed - memory.idle.memory.heapUsed)],
-      ["held streams cut / failed", `${memory.streams.cut} / ${memory.streams.failed}`],
+      [
+        `tap heap + Buffers per tap, ${memory.isolated.count} taps alone`,
+        kib(isolated.heapUsed + isolated.arrayBuffers),
+      ],
+      [
+        "proxy heap after release vs idle",
+        kib(memory.afterRelease.memory.heapUsed - memory.idle.memory.heapUsed),
+      ],
+      [
+        "held streams cut / failed",
+        `${memory.streams.cut} / ${memory.streams.failed}`,
+      ],
     ]),
   ].join("\n");
 }
@@ -101,13 +136,28 @@ function targetsSection(targets: readonly TargetResult[]): string {
     "Targets",
     table([
       ["", "target", "measured", "result"],
-      ...targets.map((target) => [target.name, target.target, target.measured, target.pass ? "PASS" : "FAIL"]),
+      ...targets.map((target) => [
+        target.name,
+        target.target,
+        target.measured,
+        target.pass ? "PASS" : "FAIL",
+      ]),
     ]),
   ].join("\n");
 }
 
-function ratioRow(name: string, direct: number, through: number, decimals: number): Row {
-  return [name, direct.toFixed(decimals), through.toFixed(decimals), `${(through / direct).toFixed(2)}x`];
+function ratioRow(
+  name: string,
+  direct: number,
+  through: number,
+  decimals: number,
+): Row {
+  return [
+    name,
+    direct.toFixed(decimals),
+    through.toFixed(decimals),
+    `${(through / direct).toFixed(2)}x`,
+  ];
 }
 
 function cpuRow(direct: CpuShare, through: CpuShare): Row {
@@ -115,7 +165,12 @@ function cpuRow(direct: CpuShare, through: CpuShare): Row {
     [cpu.upstream, cpu.proxy, cpu.load, cpu.others]
       .map((share) => (share === null ? "?" : `${Math.round(share * 100)}`))
       .join("/");
-  return ["CPU % upstream/proxy/load/others", format(direct), format(through), ""];
+  return [
+    "CPU % upstream/proxy/load/others",
+    format(direct),
+    format(through),
+    "",
+  ];
 }
 
 function firstErrors(direct: string | null, through: string | null): string {
@@ -140,7 +195,11 @@ function table(rows: readonly Row[]): string {
   return rows
     .map((row) =>
       row
-        .map((cell, index) => (index === 0 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0)))
+        .map((cell, index) =>
+          index === 0
+            ? cell.padEnd(widths[index] ?? 0)
+            : cell.padStart(widths[index] ?? 0),
+        )
         .join("  ")
         .trimEnd(),
     )

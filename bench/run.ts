@@ -4,7 +4,14 @@ import { fileURLToPath } from "node:url";
 import { BenchChild } from "./bench-child.js";
 import { benchConfig } from "./config.js";
 import { describeMachine } from "./machine.js";
-import { measureMemory, measureRequests, measureStreams, warmUp, type BenchProcesses, type StreamPair } from "./phases.js";
+import {
+  measureMemory,
+  measureRequests,
+  measureStreams,
+  warmUp,
+  type BenchProcesses,
+  type StreamPair,
+} from "./phases.js";
 import { formatReport, type BenchResults } from "./report.js";
 import { checkTargets, countBadStreams } from "./targets.js";
 import type { UpstreamStartArgs } from "./upstream-process.js";
@@ -20,7 +27,10 @@ import type { UpstreamStartArgs } from "./upstream-process.js";
 const OUT_DIR = fileURLToPath(new URL("../../bench/out/", import.meta.url));
 
 // Set BENCH_CPU_PROF=1 to write a V8 CPU profile of the proxy process to bench/out/.
-const proxyArgv = process.env["BENCH_CPU_PROF"] === "1" ? ["--expose-gc", "--cpu-prof", `--cpu-prof-dir=${OUT_DIR}`] : ["--expose-gc"];
+const proxyArgv =
+  process.env["BENCH_CPU_PROF"] === "1"
+    ? ["--expose-gc", "--cpu-prof", `--cpu-prof-dir=${OUT_DIR}`]
+    : ["--expose-gc"];
 
 const children: BenchChild[] = [];
 
@@ -29,10 +39,24 @@ async function runBench(): Promise<number> {
   const proxy = startChild("proxy", "./proxy-process.js", proxyArgv);
   const load = startChild("load generator", "./load-process.js");
 
-  const upstreamArgs: UpstreamStartArgs = { tokenLines: benchConfig.streams.tokenLines, gapMs: benchConfig.streams.gapMs };
-  const { url: directUrl } = await upstream.call<{ url: string }>("start", upstreamArgs);
-  const { url: proxyUrl } = await proxy.call<{ url: string }>("start", { upstream: directUrl });
-  const processes: BenchProcesses = { upstream, proxy, load, directUrl, proxyUrl };
+  const upstreamArgs: UpstreamStartArgs = {
+    tokenLines: benchConfig.streams.tokenLines,
+    gapMs: benchConfig.streams.gapMs,
+  };
+  const { url: directUrl } = await upstream.call<{ url: string }>(
+    "start",
+    upstreamArgs,
+  );
+  const { url: proxyUrl } = await proxy.call<{ url: string }>("start", {
+    upstream: directUrl,
+  });
+  const processes: BenchProcesses = {
+    upstream,
+    proxy,
+    load,
+    directUrl,
+    proxyUrl,
+  };
 
   const startedAt = new Date().toISOString();
   log("warming up");
@@ -62,7 +86,10 @@ async function runBench(): Promise<number> {
 
   process.stdout.write(`\n${formatReport(results)}`);
   await mkdir(OUT_DIR, { recursive: true });
-  await writeFile(`${OUT_DIR}results.json`, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(
+    `${OUT_DIR}results.json`,
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
   log(`results written to ${OUT_DIR}results.json`);
 
   const badStreams = countBadStreams(streams, memory.streams);
@@ -73,7 +100,11 @@ async function runBench(): Promise<number> {
   return 0;
 }
 
-function startChild(name: string, script: string, execArgv: readonly string[] = []): BenchChild {
+function startChild(
+  name: string,
+  script: string,
+  execArgv: readonly string[] = [],
+): BenchChild {
   const child = new BenchChild(name, script, execArgv);
   children.push(child);
   return child;
@@ -87,7 +118,8 @@ function killChildren(): void {
   for (const child of children) child.kill();
 }
 
-// Whatever happens to this process, no child outlives it.
+// Kill the children on any exit of this process. If it is killed outright,
+// each child exits when its IPC channel closes (see serveCommands).
 process.on("exit", killChildren);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
@@ -106,7 +138,9 @@ const watchdog = setTimeout(() => {
 try {
   process.exitCode = await runBench();
 } catch (error) {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  log(
+    `failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   process.exitCode = 1;
 } finally {
   clearTimeout(watchdog);

@@ -1,48 +1,19 @@
 import { matchEndpoint } from "../main/core/tap/endpoints.js";
 import { createResponseTap } from "../main/core/tap/response-tap.js";
 import type { ResponseTap } from "../main/core/tap/types.js";
-import type { Tokentap } from "../main/core/tokentap.js";
-import { sampleMemoryAfterGc, growthPer, type MemorySample } from "./memory-sample.js";
+import {
+  sampleMemoryAfterGc,
+  growthPer,
+  type MemorySample,
+} from "./memory-sample.js";
 import { generateLines } from "./ollama-bodies.js";
-
-/** The response taps of the requests in flight and the bytes they report retaining. */
-export interface RetainedBytes {
-  taps: number;
-  bytes: number;
-}
 
 /** Memory of the proxy process with what is in flight at that moment. */
 export interface ProxyMemory {
   memory: MemorySample;
   inFlight: number;
-  retained: RetainedBytes | null;
-}
-
-interface ExchangeShape {
-  responseTap?: ResponseTap | null;
-}
-
-/**
- * Sums `retainedBytes()` over the response taps of the requests in flight.
- * Tokentap has no public accessor for its taps, so this walks the private
- * fields `proxy.forwarder.open[].responseTap` at run time.
- * NOTE: returns null when those fields are renamed; the report then shows
- * the isolated tap measurement only.
- */
-export function sumRetainedBytes(tokentap: Tokentap): RetainedBytes | null {
-  const internals = tokentap as unknown as { proxy?: { forwarder?: { open?: unknown } } };
-  const open = internals.proxy?.forwarder?.open;
-  if (!(open instanceof Set)) return null;
-
-  let taps = 0;
-  let bytes = 0;
-  for (const exchange of open as Set<ExchangeShape>) {
-    const tap = exchange.responseTap;
-    if (!tap || typeof tap.retainedBytes !== "function") continue;
-    taps++;
-    bytes += tap.retainedBytes();
-  }
-  return { taps, bytes };
+  /** Sum of `retainedBytes()` over the response taps in flight. */
+  tapRetainedBytes: number;
 }
 
 export interface IsolatedTapArgs {
@@ -65,25 +36,42 @@ export interface IsolatedTapResult {
  * growth per tap while they are all held, the same state as a stream paused
  * mid-line in the proxy.
  */
-export async function measureIsolatedTaps(args: IsolatedTapArgs): Promise<IsolatedTapResult> {
+export async function measureIsolatedTaps(
+  args: IsolatedTapArgs,
+): Promise<IsolatedTapResult> {
   const endpoint = matchEndpoint("POST", "/api/generate");
-  if (!endpoint) throw new Error("POST /api/generate is not a tapped endpoint; update the benchmark's stream path");
+  if (!endpoint)
+    throw new Error(
+      "POST /api/generate is not a tapped endpoint; update the benchmark's stream path",
+    );
 
   const lines = generateLines(args.tokenLines);
   const partLine = lines[args.heldLines];
-  if (!partLine) throw new Error(`heldLines ${args.heldLines} must be below the ${lines.length} lines of a stream`);
+  if (!partLine)
+    throw new Error(
+      `heldLines ${args.heldLines} must be below the ${lines.length} lines of a stream`,
+    );
 
-  const parts = [...lines.slice(0, args.heldLines), partLine.subarray(0, Math.floor(partLine.length / 2))];
+  const parts = [
+    ...lines.slice(0, args.heldLines),
+    partLine.subarray(0, Math.floor(partLine.length / 2)),
+  ];
   const taps: ResponseTap[] = [];
   const before = await sampleMemoryAfterGc();
 
   for (let index = 0; index < args.count; index++) {
-    const tap = createResponseTap(endpoint, { contentType: "application/x-ndjson" });
+    const tap = createResponseTap(endpoint, {
+      contentType: "application/x-ndjson",
+    });
     for (const part of parts) tap.push(Buffer.from(part), performance.now());
     taps.push(tap);
   }
 
   const after = await sampleMemoryAfterGc();
   const retained = taps.reduce((sum, tap) => sum + tap.retainedBytes(), 0);
-  return { count: args.count, perTap: growthPer(before, after, args.count), retainedBytesPerTap: retained / args.count };
+  return {
+    count: args.count,
+    perTap: growthPer(before, after, args.count),
+    retainedBytesPerTap: retained / args.count,
+  };
 }

@@ -14,9 +14,16 @@ export interface TargetResult {
 const { targets } = benchConfig;
 
 /** Checks every target of the benchmark against one run's results. */
-export function checkTargets(requests: Pair<RequestLoadResult>, streams: readonly StreamPair[], memory: MemoryResult): TargetResult[] {
-  const requestsRatio = requests.through.result.requestsPerSecond / requests.direct.result.requestsPerSecond;
-  const failedRequests = requests.direct.result.failed + requests.through.result.failed;
+export function checkTargets(
+  requests: Pair<RequestLoadResult>,
+  streams: readonly StreamPair[],
+  memory: MemoryResult,
+): TargetResult[] {
+  const requestsRatio =
+    requests.through.result.requestsPerSecond /
+    requests.direct.result.requestsPerSecond;
+  const failedRequests =
+    requests.direct.result.failed + requests.through.result.failed;
   const badStreams = countBadStreams(streams, memory.streams);
   const tapBytes = tapBytesPerStream(memory);
 
@@ -58,20 +65,29 @@ export function checkTargets(requests: Pair<RequestLoadResult>, streams: readonl
 }
 
 export function streamsRatio(pair: StreamPair): number {
-  return pair.through.result.streamsPerSecond / pair.direct.result.streamsPerSecond;
+  return (
+    pair.through.result.streamsPerSecond / pair.direct.result.streamsPerSecond
+  );
 }
 
 /** Streams cut or failed in every stream phase, direct ones included. */
-export function countBadStreams(streams: readonly StreamPair[], held: StreamCounts): number {
+export function countBadStreams(
+  streams: readonly StreamPair[],
+  held: StreamCounts,
+): number {
   const bad = (counts: StreamCounts) => counts.cut + counts.failed;
-  return streams.reduce((sum, pair) => sum + bad(pair.direct.result) + bad(pair.through.result), bad(held));
+  return streams.reduce(
+    (sum, pair) => sum + bad(pair.direct.result) + bad(pair.through.result),
+    bad(held),
+  );
 }
 
 /**
- * The larger of the two tap measurements: heap and Buffer growth per tap
+ * Returns the larger of the two tap measurements: heap and Buffer growth per tap
  * measured on taps alone, and `retainedBytes()` per stream in the proxy.
  */
 export function tapBytesPerStream(memory: MemoryResult): number {
-  const isolated = memory.isolated.perTap.heapUsed + memory.isolated.perTap.arrayBuffers;
-  return Math.max(isolated, memory.retainedPerStream ?? 0);
+  const isolated =
+    memory.isolated.perTap.heapUsed + memory.isolated.perTap.arrayBuffers;
+  return Math.max(isolated, memory.retainedPerStream);
 }

@@ -1,12 +1,16 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { serveCommands } from "./command-server.js";
 import { chatReplyBody, generateLines } from "./ollama-bodies.js";
 
 /**
- * The fake model server of the benchmark, alone in its process: it answers
- * `POST /api/chat` at once with a 1 KB reply and streams `POST /api/generate`
+ * The fake model server of the benchmark, alone in its process. It replies
+ * to `POST /api/chat` at once with a 1 KB body and streams `POST /api/generate`
  * as NDJSON lines with a fixed gap, like a model decoding at a steady rate.
  */
 
@@ -32,7 +36,7 @@ let heldLines: number | null = null;
 const held: HeldStream[] = [];
 
 const server = createServer((req, res) => {
-  // Ollama reads the whole request body before it answers.
+  // Ollama reads the whole request body before it replies.
   req.on("data", () => {});
   req.on("end", () => route(req, res));
 });
@@ -43,7 +47,10 @@ server.keepAliveTimeout = 120_000;
 
 function route(req: IncomingMessage, res: ServerResponse): void {
   if (req.method === "POST" && req.url === "/api/chat") {
-    res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": chatReply.length });
+    res.writeHead(200, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": chatReply.length,
+    });
     res.end(chatReply);
     return;
   }
@@ -80,11 +87,17 @@ function writeLine(res: ServerResponse, index: number): void {
 /** Sends the first half of line `index` and keeps the rest until `release`. */
 function hold(res: ServerResponse, index: number): void {
   const line = streamLines[index];
-  if (line === undefined) throw new Error(`heldLines ${index} must be below the ${streamLines.length} lines of a stream`);
+  if (line === undefined)
+    throw new Error(
+      `heldLines ${index} must be below the ${streamLines.length} lines of a stream`,
+    );
 
   const half = Math.floor(line.length / 2);
   res.write(line.subarray(0, half));
-  held.push({ res, rest: [line.subarray(half), ...streamLines.slice(index + 1)] });
+  held.push({
+    res,
+    rest: [line.subarray(half), ...streamLines.slice(index + 1)],
+  });
 }
 
 function release(): { released: number } {
@@ -111,7 +124,9 @@ serveCommands(
         server.once("error", reject);
         server.listen(0, "127.0.0.1", () => resolve());
       });
-      return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      };
     },
     hold: (args) => {
       heldLines = (args as UpstreamHoldArgs).heldLines;

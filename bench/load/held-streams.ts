@@ -43,15 +43,20 @@ export class HeldStreams {
         checkAll();
       };
 
-      return runStream({ target, path: args.path, body, expectedLines: args.expectedLines, gapsMs, onBytes }).then(
-        (outcome) => {
-          if (!reached) {
-            ended++;
-            checkAll();
-          }
-          return outcome;
-        },
-      );
+      return runStream({
+        target,
+        path: args.path,
+        body,
+        expectedLines: args.expectedLines,
+        gapsMs,
+        onBytes,
+      }).then((outcome) => {
+        if (!reached) {
+          ended++;
+          checkAll();
+        }
+        return outcome;
+      });
     });
 
     this.outcomes = Promise.all(streams);
@@ -61,7 +66,8 @@ export class HeldStreams {
 
   /** Waits for every held stream to end and tallies how they ended. */
   async finish(): Promise<StreamCounts> {
-    if (!this.outcomes) throw new Error("no held streams; send open-held first");
+    if (!this.outcomes)
+      throw new Error("no held streams; send open-held first");
     const outcomes = await this.outcomes;
     this.outcomes = null;
     return countOutcomes(outcomes);

@@ -26,7 +26,10 @@ export interface RequestLoadResult {
  * counts as completed when its status is 200 and its body matches its
  * `content-length`.
  */
-export async function runRequestLoad(args: RequestLoadArgs, body: Buffer): Promise<RequestLoadResult> {
+export async function runRequestLoad(
+  args: RequestLoadArgs,
+  body: Buffer,
+): Promise<RequestLoadResult> {
   const target = parseTarget(args.url);
   const latencies: number[] = [];
   let failed = 0;
@@ -61,7 +64,11 @@ export async function runRequestLoad(args: RequestLoadArgs, body: Buffer): Promi
   };
 }
 
-function sendRequest(target: Target, path: string, body: Buffer): Promise<void> {
+function sendRequest(
+  target: Target,
+  path: string,
+  body: Buffer,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -70,7 +77,10 @@ function sendRequest(target: Target, path: string, body: Buffer): Promise<void> 
         port: target.port,
         method: "POST",
         path,
-        headers: { "content-type": "application/json", "content-length": body.length },
+        headers: {
+          "content-type": "application/json",
+          "content-length": body.length,
+        },
       },
       (res) => {
         let received = 0;
@@ -80,8 +90,14 @@ function sendRequest(target: Target, path: string, body: Buffer): Promise<void> 
         res.on("error", reject);
         res.on("end", () => {
           const expected = Number(res.headers["content-length"]);
-          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode} from ${path}`));
-          else if (received !== expected) reject(new Error(`body of ${received} bytes from ${path}, content-length ${expected}`));
+          if (res.statusCode !== 200)
+            reject(new Error(`status ${res.statusCode} from ${path}`));
+          else if (received !== expected)
+            reject(
+              new Error(
+                `body of ${received} bytes from ${path}, content-length ${expected}`,
+              ),
+            );
           else resolve();
         });
       },

@@ -53,7 +53,10 @@ export function runStream(stream: StreamRequest): Promise<StreamOutcome> {
         port: stream.target.port,
         method: "POST",
         path: stream.path,
-        headers: { "content-type": "application/json", "content-length": stream.body.length },
+        headers: {
+          "content-type": "application/json",
+          "content-length": stream.body.length,
+        },
       },
       (res) => {
         if (res.statusCode !== 200) {
@@ -80,12 +83,18 @@ export function runStream(stream: StreamRequest): Promise<StreamOutcome> {
         });
 
         res.on("error", (error) => settle("cut", error.message));
-        res.on("close", () => settle("cut", "the response closed before its end"));
-        res.on("end", () => settle(...judgeEnd(res, lines, stream.expectedLines, tail)));
+        res.on("close", () =>
+          settle("cut", "the response closed before its end"),
+        );
+        res.on("end", () =>
+          settle(...judgeEnd(res, lines, stream.expectedLines, tail)),
+        );
       },
     );
 
-    req.on("error", (error) => settle(ttfbMs === null ? "failed" : "cut", error.message));
+    req.on("error", (error) =>
+      settle(ttfbMs === null ? "failed" : "cut", error.message),
+    );
     req.end(stream.body);
   });
 }
@@ -97,8 +106,10 @@ function judgeEnd(
   tail: Buffer[],
 ): [StreamOutcome["status"], string | null] {
   if (!res.complete) return ["cut", "the response ended incomplete"];
-  if (lines !== expectedLines) return ["cut", `${lines} lines arrived, ${expectedLines} expected`];
-  if (!endsWithDoneLine(tail)) return ["cut", "the last line is not a done: true line"];
+  if (lines !== expectedLines)
+    return ["cut", `${lines} lines arrived, ${expectedLines} expected`];
+  if (!endsWithDoneLine(tail))
+    return ["cut", "the last line is not a done: true line"];
   return ["completed", null];
 }
 
@@ -115,6 +126,11 @@ function endsWithDoneLine(tail: Buffer[]): boolean {
 
 function countNewlines(chunk: Buffer): number {
   let count = 0;
-  for (let index = chunk.indexOf(0x0a); index >= 0; index = chunk.indexOf(0x0a, index + 1)) count++;
+  for (
+    let index = chunk.indexOf(0x0a);
+    index >= 0;
+    index = chunk.indexOf(0x0a, index + 1)
+  )
+    count++;
   return count;
 }

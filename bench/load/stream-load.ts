@@ -30,7 +30,10 @@ export interface StreamLoadResult extends StreamCounts {
 }
 
 /** Runs `total` streams, `concurrency` at a time, and summarises how they went. */
-export async function runStreamLoad(args: StreamLoadArgs, body: Buffer): Promise<StreamLoadResult> {
+export async function runStreamLoad(
+  args: StreamLoadArgs,
+  body: Buffer,
+): Promise<StreamLoadResult> {
   const target = parseTarget(args.url);
   const gapsMs: number[] = [];
   const outcomes: StreamOutcome[] = [];
@@ -40,15 +43,27 @@ export async function runStreamLoad(args: StreamLoadArgs, body: Buffer): Promise
   const worker = async () => {
     while (started < args.total) {
       started++;
-      outcomes.push(await runStream({ target, path: args.path, body, expectedLines: args.expectedLines, gapsMs }));
+      outcomes.push(
+        await runStream({
+          target,
+          path: args.path,
+          body,
+          expectedLines: args.expectedLines,
+          gapsMs,
+        }),
+      );
     }
   };
 
-  await Promise.all(Array.from({ length: Math.min(args.concurrency, args.total) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(args.concurrency, args.total) }, worker),
+  );
   const elapsedMs = performance.now() - startedAt;
 
   const counts = countOutcomes(outcomes);
-  const ttfbs = outcomes.flatMap((outcome) => (outcome.ttfbMs === null ? [] : [outcome.ttfbMs]));
+  const ttfbs = outcomes.flatMap((outcome) =>
+    outcome.ttfbMs === null ? [] : [outcome.ttfbMs],
+  );
   const chunks = outcomes.reduce((sum, outcome) => sum + outcome.lines, 0);
 
   return {
@@ -62,8 +77,15 @@ export async function runStreamLoad(args: StreamLoadArgs, body: Buffer): Promise
 }
 
 /** Tallies outcomes by status. */
-export function countOutcomes(outcomes: readonly StreamOutcome[]): StreamCounts {
-  const counts: StreamCounts = { completed: 0, cut: 0, failed: 0, firstError: null };
+export function countOutcomes(
+  outcomes: readonly StreamOutcome[],
+): StreamCounts {
+  const counts: StreamCounts = {
+    completed: 0,
+    cut: 0,
+    failed: 0,
+    firstError: null,
+  };
 
   for (const outcome of outcomes) {
     counts[outcome.status]++;

@@ -57,9 +57,8 @@ async function serve(args: readonly string[]): Promise<number> {
 
   const logger = createStderrLogger(options.logLevel);
   const tokentap = new Tokentap({
-    listen: options.listen,
-    upstream: options.upstream,
-    storeSize: options.storeSize,
+    settings: options.settings,
+    dataDir: options.dataDir,
     logger,
   });
 

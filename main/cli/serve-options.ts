@@ -1,29 +1,30 @@
 import { parseArgs } from "node:util";
 
-import {
-  parseListenAddress,
-  parseUpstreamUrl,
-  type ListenAddress,
-} from "../core/addresses.js";
 import { TokentapError } from "../core/errors.js";
+import { defaultDataDir } from "../core/history/data-dir.js";
 import type { LogLevel } from "../core/log.js";
 import { DEFAULT_STOP_GRACE_MS } from "../core/proxy/proxy-server.js";
 import {
-  DEFAULT_STORE_CAPACITY,
-  MAX_STORE_CAPACITY,
-} from "../core/store/store.js";
+  DEFAULT_SETTINGS,
+  SETTING_RULES,
+  type SettingName,
+  type Settings,
+} from "../core/settings/settings.js";
+import { checkSetting } from "../core/settings/validate.js";
 
-export const DEFAULT_LISTEN = "127.0.0.1:4321";
-export const DEFAULT_UPSTREAM = "http://127.0.0.1:11434";
-
-/** Settings of `tokentap serve`, parsed and checked. */
+/** What `tokentap serve` runs with, parsed and checked. */
 export interface ServeOptions {
-  listen: ListenAddress;
-  upstream: URL;
-  storeSize: number;
+  settings: Settings;
+  /** Folder of the history file, or null with `--no-history`. */
+  dataDir: string | null;
   graceMs: number;
   logLevel: LogLevel;
 }
+
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+const range = (name: SettingName) =>
+  `${SETTING_RULES[name].minimum} to ${SETTING_RULES[name].maximum}`;
 
 export const SERVE_HELP = `Usage: tokentap serve [options]
 
@@ -31,30 +32,39 @@ Runs the Tokentap proxy headless: point clients at it, and it forwards to the
 model server while reading token counts and timings off each response.
 
 Options (each also read from the environment variable in brackets):
-  --listen HOST:PORT   address to listen on (TOKENTAP_LISTEN)
-                       default ${DEFAULT_LISTEN}; a host beyond loopback exposes
-                       the model server without authentication
-  --upstream URL       model server to forward to (TOKENTAP_UPSTREAM)
-                       default ${DEFAULT_UPSTREAM}
-  --store-size N       recent requests kept in memory (TOKENTAP_STORE_SIZE)
-                       default ${DEFAULT_STORE_CAPACITY}, at most ${MAX_STORE_CAPACITY}
-  --grace SECONDS      time streams in flight get to finish on stop
-                       (TOKENTAP_GRACE), default ${DEFAULT_STOP_GRACE_MS / 1000}
-  --log-level LEVEL    debug, info, warn or error (TOKENTAP_LOG_LEVEL),
-                       default info
-  -h, --help           show this help
+  --listen HOST:PORT     address to listen on (TOKENTAP_LISTEN),
+                         default ${DEFAULT_SETTINGS.listen}; a host beyond loopback
+                         exposes the model server without authentication
+  --upstream URL         model server to forward to (TOKENTAP_UPSTREAM),
+                         default ${DEFAULT_SETTINGS.upstream}
+  --store-size N         recent requests kept in memory (TOKENTAP_STORE_SIZE),
+                         default ${DEFAULT_SETTINGS.storeSize}, from ${range("storeSize")}
+  --data-dir DIR         folder of the history file (TOKENTAP_DATA_DIR),
+                         default ${defaultDataDir(process.env, process.platform)}
+  --history-size N       records kept in the history file
+                         (TOKENTAP_HISTORY_SIZE), default ${DEFAULT_SETTINGS.historySize}
+  --no-history           keep no history file (TOKENTAP_HISTORY=off)
+  --gpu-interval SECONDS time between GPU samples (TOKENTAP_GPU_INTERVAL),
+                         default ${DEFAULT_SETTINGS.gpuIntervalMs / 1000}
+  --capture-prompts      keep prompt and completion text of recent requests,
+                         in memory only (TOKENTAP_CAPTURE_PROMPTS=on)
+  --grace SECONDS        time streams in flight get to finish on stop
+                         (TOKENTAP_GRACE), default ${DEFAULT_STOP_GRACE_MS / 1000}
+  --log-level LEVEL      debug, info, warn or error (TOKENTAP_LOG_LEVEL),
+                         default info
+  -h, --help             show this help
 
 Clients: OLLAMA_HOST=127.0.0.1:4321 for Ollama clients,
 http://127.0.0.1:4321/v1 as the base URL for OpenAI-style ones.
 Prometheus: scrape http://127.0.0.1:4321/metrics.
+Dashboard API: http://127.0.0.1:4321/tokentap/api/snapshot.
 `;
-
-const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 /** Parses `serve` arguments, falling back to `TOKENTAP_*` variables and then defaults. */
 export function parseServeOptions(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
 ): ServeOptions | "help" {
   const { values } = parseArgs({
     args: [...args],
@@ -62,6 +72,11 @@ export function parseServeOptions(
       listen: { type: "string" },
       upstream: { type: "string" },
       "store-size": { type: "string" },
+      "data-dir": { type: "string" },
+      "history-size": { type: "string" },
+      "no-history": { type: "boolean" },
+      "gpu-interval": { type: "string" },
+      "capture-prompts": { type: "boolean" },
       grace: { type: "string" },
       "log-level": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -72,72 +87,134 @@ export function parseServeOptions(
 
   if (values.help) return "help";
 
-  const listen = values.listen ?? env.TOKENTAP_LISTEN ?? DEFAULT_LISTEN;
-  const upstream = values.upstream ?? env.TOKENTAP_UPSTREAM ?? DEFAULT_UPSTREAM;
-  const storeSize = values["store-size"] ?? env.TOKENTAP_STORE_SIZE;
-  const grace = values.grace ?? env.TOKENTAP_GRACE;
-  const logLevel = values["log-level"] ?? env.TOKENTAP_LOG_LEVEL ?? "info";
+  const historyEnabled = values["no-history"]
+    ? false
+    : parseSwitch("TOKENTAP_HISTORY", env.TOKENTAP_HISTORY, true);
+
+  const settings: Settings = {
+    listen: checked("listen", "--listen", values.listen ?? env.TOKENTAP_LISTEN),
+    upstream: checked(
+      "upstream",
+      "--upstream",
+      values.upstream ?? env.TOKENTAP_UPSTREAM,
+    ),
+    storeSize: checked(
+      "storeSize",
+      "--store-size",
+      parseCount(
+        "--store-size",
+        values["store-size"] ?? env.TOKENTAP_STORE_SIZE,
+      ),
+    ),
+    historySize: checked(
+      "historySize",
+      "--history-size",
+      parseCount(
+        "--history-size",
+        values["history-size"] ?? env.TOKENTAP_HISTORY_SIZE,
+      ),
+    ),
+    historyEnabled,
+    gpuIntervalMs: checked(
+      "gpuIntervalMs",
+      "--gpu-interval",
+      parseSecondsAsMs(
+        "--gpu-interval",
+        values["gpu-interval"] ?? env.TOKENTAP_GPU_INTERVAL,
+      ),
+    ),
+    capturePrompts:
+      values["capture-prompts"] ??
+      parseSwitch(
+        "TOKENTAP_CAPTURE_PROMPTS",
+        env.TOKENTAP_CAPTURE_PROMPTS,
+        false,
+      ),
+  };
+
+  const grace = parseSecondsAsMs("--grace", values.grace ?? env.TOKENTAP_GRACE);
+  if (grace !== undefined && grace > 3_600_000) {
+    throw invalid(
+      "--grace",
+      values.grace ?? env.TOKENTAP_GRACE ?? "",
+      "use 0 to 3600 seconds",
+    );
+  }
 
   return {
-    listen: parseListenAddress(listen, "--listen"),
-    upstream: parseUpstreamUrl(upstream, "--upstream"),
-    storeSize:
-      storeSize === undefined
-        ? DEFAULT_STORE_CAPACITY
-        : parseInteger("--store-size", storeSize, 1, MAX_STORE_CAPACITY),
-    graceMs:
-      grace === undefined
-        ? DEFAULT_STOP_GRACE_MS
-        : parseSeconds("--grace", grace) * 1000,
-    logLevel: parseLogLevel(logLevel),
+    settings,
+    dataDir: historyEnabled
+      ? (values["data-dir"] ??
+        env.TOKENTAP_DATA_DIR ??
+        defaultDataDir(env, platform))
+      : null,
+    graceMs: grace ?? DEFAULT_STOP_GRACE_MS,
+    logLevel: parseLogLevel(
+      values["log-level"] ?? env.TOKENTAP_LOG_LEVEL ?? "info",
+    ),
   };
 }
 
-function parseInteger(
-  setting: string,
-  value: string,
-  min: number,
-  max: number,
-): number {
-  const number = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+/** Checks one setting against the settings model, naming the flag in the error. */
+function checked<Name extends SettingName>(
+  name: Name,
+  flag: string,
+  value: Settings[Name] | undefined,
+): Settings[Name] {
+  if (value === undefined) return DEFAULT_SETTINGS[name];
 
-  if (!Number.isSafeInteger(number) || number < min || number > max) {
-    throw new TokentapError(
-      "INVALID_SETTING",
-      `invalid ${setting} "${value}": use an integer from ${min} to ${max}`,
-    );
-  }
-
-  return number;
+  const message = checkSetting(name, value, flag);
+  if (message) throw new TokentapError("INVALID_SETTING", message);
+  return value;
 }
 
-function parseSeconds(setting: string, value: string): number {
+function parseCount(
+  flag: string,
+  value: string | undefined,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()))
+    throw invalid(flag, value, "use a whole number");
+  return Number(value);
+}
+
+function parseSecondsAsMs(
+  flag: string,
+  value: string | undefined,
+): number | undefined {
+  if (value === undefined) return undefined;
+
   const seconds = Number(value);
-
-  if (
-    value.trim() === "" ||
-    !Number.isFinite(seconds) ||
-    seconds < 0 ||
-    seconds > 3600
-  ) {
-    throw new TokentapError(
-      "INVALID_SETTING",
-      `invalid ${setting} "${value}": use a number of seconds from 0 to 3600`,
-    );
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0) {
+    throw invalid(flag, value, "use a number of seconds, such as 2 or 0.5");
   }
+  return Math.round(seconds * 1000);
+}
 
-  return seconds;
+/** Reads an on/off environment variable: 1, true, on or yes, and 0, false, off or no. */
+function parseSwitch(
+  variable: string,
+  value: string | undefined,
+  fallback: boolean,
+): boolean {
+  if (value === undefined || value === "") return fallback;
+
+  const normalised = value.trim().toLowerCase();
+  if (["1", "true", "on", "yes"].includes(normalised)) return true;
+  if (["0", "false", "off", "no"].includes(normalised)) return false;
+  throw invalid(variable, value, "use on or off");
 }
 
 function parseLogLevel(value: string): LogLevel {
   const level = LOG_LEVELS.find((candidate) => candidate === value);
-
-  if (!level) {
-    throw new TokentapError(
-      "INVALID_SETTING",
-      `invalid --log-level "${value}": use one of ${LOG_LEVELS.join(", ")}`,
-    );
-  }
-
+  if (!level)
+    throw invalid("--log-level", value, `use one of ${LOG_LEVELS.join(", ")}`);
   return level;
+}
+
+function invalid(flag: string, value: string, fix: string): TokentapError {
+  return new TokentapError(
+    "INVALID_SETTING",
+    `invalid ${flag} "${value}": ${fix}`,
+  );
 }

@@ -1,40 +1,89 @@
 import {
   formatHostPort,
   isLoopbackHost,
+  parseListenAddress,
+  parseUpstreamUrl,
   type ListenAddress,
 } from "./addresses.js";
 import { createLocalHandler, type ProxyStatus } from "./api/local-api.js";
 import { describeError, TokentapError } from "./errors.js";
+import { History } from "./history/history.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import { DEFAULT_STOP_GRACE_MS, ProxyServer } from "./proxy/proxy-server.js";
-import type { RequestRecord } from "./record.js";
+import type { GpuSample, RequestRecord } from "./record.js";
+import { DEFAULT_SETTINGS, type Settings } from "./settings/settings.js";
+import { validateSettingsPatch } from "./settings/validate.js";
+import { GpuSeriesBuffer } from "./snapshot/gpu-series.js";
+import { SnapshotHub } from "./snapshot/snapshot-hub.js";
+import {
+  buildSnapshot,
+  type HistoryView,
+  type Snapshot,
+} from "./snapshot/snapshot.js";
 import { Store } from "./store/store.js";
+import { LoadedModelsPoller } from "./upstream/loaded-models.js";
+
+/** Something that samples the GPU on a timer and hands over each round. */
+export interface GpuSampling {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Creates the GPU sampler for an interval; the default samples nothing. */
+export type GpuSamplerFactory = (
+  intervalMs: number,
+  onSamples: (samples: GpuSample[]) => void,
+  logger: Logger,
+) => GpuSampling;
 
 export interface TokentapOptions {
-  listen: ListenAddress;
-  upstream: URL;
+  /** Settings to start with; missing ones take their defaults. */
+  settings?: Partial<Settings>;
+  /** Folder of the history file; null keeps no history whatever the settings say. */
+  dataDir: string | null;
   logger: Logger;
-  /** Records kept in memory for the read API and screens. */
-  storeSize?: number;
   connectTimeoutMs?: number;
+  /** Creates the GPU sampler; without it Tokentap reports no GPU. */
+  createGpuSampler?: GpuSamplerFactory;
+}
+
+/** Settings that `applySettings` changed, and how. */
+export interface AppliedSettings {
+  settings: Settings;
+  changed: (keyof Settings)[];
 }
 
 /**
  * The Electron-free core: the proxy with its tap, the store of recent
- * records and the Prometheus metrics, wired together. The CLI and the
- * desktop shell each create one.
+ * records, the Prometheus metrics, the history file, the GPU sampler and
+ * the snapshots the screens draw, wired together. The CLI and the desktop
+ * shell each create one.
  */
 export class Tokentap {
   readonly store: Store;
   readonly metrics: Metrics;
   private readonly proxy: ProxyServer;
   private readonly logger: Logger;
+  private readonly hub: SnapshotHub;
+  private readonly gpuSeries = new GpuSeriesBuffer();
+  private readonly loadedModels: LoadedModelsPoller;
+  private settings: Settings;
+  private history: History | null = null;
+  private historyLoaded = { loaded: 0, skipped: 0 };
+  private sampler: GpuSampling | null = null;
 
   constructor(private readonly options: TokentapOptions) {
     this.logger = options.logger;
+    this.settings = {
+      ...DEFAULT_SETTINGS,
+      ...validateSettingsPatch(options.settings ?? {}),
+    };
+    const listen = parseListenAddress(this.settings.listen);
+    const upstream = parseUpstreamUrl(this.settings.upstream);
+
     this.store = new Store({
-      capacity: options.storeSize,
+      capacity: this.settings.storeSize,
       logger: options.logger.child("store"),
     });
 
@@ -46,11 +95,26 @@ export class Tokentap {
       },
       { logger: options.logger.child("metrics") },
     );
-    this.store.onAdd((record) => this.metrics.observe(record));
+
+    this.hub = new SnapshotHub(
+      () => this.snapshot(),
+      options.logger.child("snapshot"),
+    );
+    this.loadedModels = new LoadedModelsPoller(
+      () => this.proxy.upstream,
+      options.logger.child("models"),
+      () => this.hub.changed(),
+    );
+
+    this.store.onAdd((record) => {
+      this.metrics.observe(record);
+      this.history?.append(record);
+      this.hub.changed();
+    });
 
     this.proxy = new ProxyServer({
-      listen: options.listen,
-      upstream: options.upstream,
+      listen,
+      upstream,
       logger: options.logger.child("proxy"),
       connectTimeoutMs: options.connectTimeoutMs,
       onRecord: (record) => this.store.add(record),
@@ -62,30 +126,91 @@ export class Tokentap {
         status: () => this.status(),
         setProxyEnabled: (enabled) => this.setProxyEnabled(enabled),
         renderMetrics: (accept) => this.metrics.render(accept),
+        snapshot: () => this.snapshot(),
+        subscribe: (listener) => this.hub.subscribe(listener),
+        watch: () => this.loadedModels.watch(),
       }),
     });
   }
 
-  /** Starts listening; a taken port is stored as the error to show and rethrown. */
+  /**
+   * Loads the history into the store, starts listening and starts the GPU
+   * sampler. A taken port is stored as the error to show and rethrown.
+   */
   async start(): Promise<ListenAddress> {
+    await this.openHistory({ preload: true });
+
     try {
       const address = await this.proxy.start();
       this.store.clearError();
       this.logStart(address);
+      this.startSampler();
       return address;
     } catch (error) {
       this.store.setError(error as Error);
       this.logger.error("proxy failed to start", {
         error: describeError(error),
       });
+      await this.history?.close();
       throw error;
     }
   }
 
-  /** Stops accepting requests and waits up to `graceMs` for those in flight. */
+  /**
+   * Stops accepting requests, waits up to `graceMs` for those in flight,
+   * then stops sampling and writes what the history still has pending.
+   */
   async stop(graceMs = DEFAULT_STOP_GRACE_MS): Promise<void> {
     await this.proxy.stop(graceMs);
+    await this.sampler?.stop();
+    this.sampler = null;
+    this.loadedModels.stop();
+    this.hub.close();
+    await this.history?.close();
+    this.history = null;
     this.logger.info("proxy stopped");
+  }
+
+  /** The settings in force. */
+  currentSettings(): Settings {
+    return { ...this.settings };
+  }
+
+  /**
+   * Validates and applies new settings while running: a new listen address
+   * is bound before the old one is released (a taken port leaves the proxy
+   * where it was and rejects), a new upstream takes the next request.
+   */
+  async applySettings(patch: Partial<Settings>): Promise<AppliedSettings> {
+    const valid = validateSettingsPatch(patch);
+    const changed = (Object.keys(valid) as (keyof Settings)[]).filter(
+      (name) => valid[name] !== this.settings[name],
+    );
+    const next = { ...this.settings, ...valid };
+
+    if (changed.includes("listen")) await this.rebind(next.listen);
+    this.settings = next;
+
+    if (changed.includes("upstream")) {
+      this.proxy.retarget(parseUpstreamUrl(next.upstream));
+      this.loadedModels.reset();
+    }
+    if (changed.includes("storeSize")) this.store.resize(next.storeSize);
+    if (changed.includes("historyEnabled") || changed.includes("historySize")) {
+      await this.history?.close();
+      this.history = null;
+      await this.openHistory({ preload: false });
+    }
+    if (changed.includes("gpuIntervalMs") && this.sampler) {
+      await this.sampler.stop();
+      this.startSampler();
+    }
+
+    if (changed.length > 0) {
+      this.logger.info("settings applied", { changed: changed.join(",") });
+      this.hub.changed();
+    }
+    return { settings: this.currentSettings(), changed };
   }
 
   get proxyEnabled(): boolean {
@@ -94,6 +219,7 @@ export class Tokentap {
 
   setProxyEnabled(enabled: boolean): void {
     this.proxy.setProxyEnabled(enabled);
+    this.hub.changed();
   }
 
   /** Bytes all open response taps hold between chunks; stays small whatever the response sizes. */
@@ -104,11 +230,12 @@ export class Tokentap {
   /** Base URL clients point at, for example `http://127.0.0.1:4321`. */
   get listenUrl(): string {
     const address = this.proxy.address;
-    if (!address)
+    if (!address) {
       throw new TokentapError(
         "NOT_RUNNING",
         "the proxy is not listening; call start() first",
       );
+    }
     return `http://${formatHostPort(clientHost(address.host), address.port)}`;
   }
 
@@ -125,9 +252,96 @@ export class Tokentap {
       listenUrl: address ? this.listenUrl : null,
       upstream: this.proxy.upstream.origin,
       inFlight: this.proxy.inFlight,
-      warning: exposureWarning(this.options.listen.host),
+      warning: address ? exposureWarning(address.host) : null,
       error: this.store.error(),
     };
+  }
+
+  /** Builds a snapshot of everything the screens show. */
+  snapshot(): Snapshot {
+    return buildSnapshot({
+      store: this.store,
+      status: () => this.status(),
+      gpuSeries: () => this.gpuSeries.read(),
+      loadedModels: () => this.loadedModels.current(),
+      history: () => this.historyView(),
+    });
+  }
+
+  /** Sends a snapshot to `listener` now and whenever something changes; returns the unsubscribe function. */
+  subscribe(listener: (snapshot: Snapshot) => void): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  /** Marks that someone is looking, so the loaded models are polled; returns the release function. */
+  watch(): () => void {
+    return this.loadedModels.watch();
+  }
+
+  private async rebind(listen: string): Promise<void> {
+    try {
+      await this.proxy.rebind(parseListenAddress(listen));
+      this.store.clearError();
+    } catch (error) {
+      this.store.setError(error as Error);
+      this.logger.error("could not change the listen address", {
+        listen,
+        error: describeError(error),
+      });
+      this.hub.changed();
+      throw error;
+    }
+  }
+
+  private async openHistory({ preload }: { preload: boolean }): Promise<void> {
+    const dataDir = this.options.dataDir;
+    if (!this.settings.historyEnabled || dataDir === null) return;
+
+    const history = new History({
+      dataDir,
+      maxRecords: this.settings.historySize,
+      logger: this.logger.child("history"),
+      remedy:
+        "check the folder's permissions, choose another data folder, or turn history off",
+    });
+    this.history = history;
+
+    const loaded = await history.load();
+    if (preload) {
+      this.store.preload(loaded.records);
+      this.historyLoaded = {
+        loaded: loaded.records.length,
+        skipped: loaded.skipped,
+      };
+    }
+  }
+
+  private historyView(): HistoryView {
+    const status = this.history?.status();
+
+    return {
+      enabled: status?.enabled ?? false,
+      path: status?.path ?? null,
+      loaded: this.historyLoaded.loaded,
+      skipped: this.historyLoaded.skipped,
+      lastError: status?.lastError ?? null,
+    };
+  }
+
+  private startSampler(): void {
+    const create = this.options.createGpuSampler;
+    if (!create) return;
+
+    this.sampler = create(
+      this.settings.gpuIntervalMs,
+      (samples) => {
+        this.store.setGpu(samples);
+        this.gpuSeries.add(samples);
+        this.hub.changed();
+      },
+      this.logger.child("gpu"),
+    );
+    this.sampler.start();
   }
 
   private logStart(address: ListenAddress): void {

@@ -137,3 +137,17 @@ export function splitLines(body: Buffer): Buffer[] {
   if (start < body.length) parts.push(body.subarray(start));
   return parts;
 }
+
+/** Polls `condition` every 10 ms until it holds, failing after `timeoutMs`. */
+export async function waitUntil(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await delay(10);
+  }
+}

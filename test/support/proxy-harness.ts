@@ -1,5 +1,6 @@
 import { silentLogger } from "../../main/core/log.js";
 import type { RequestRecord } from "../../main/core/record.js";
+import type { Settings } from "../../main/core/settings/settings.js";
 import { Tokentap, type TokentapOptions } from "../../main/core/tokentap.js";
 import { FakeUpstream } from "./fake-upstream.js";
 
@@ -14,14 +15,22 @@ export interface ProxyHarness {
   stop(): Promise<void>;
 }
 
-/** Starts a fake upstream and a core forwarding to it. */
+/**
+ * Starts a fake upstream and a core forwarding to it, with no history file
+ * unless `options.dataDir` names a folder.
+ */
 export async function startProxyHarness(
-  options: Partial<Omit<TokentapOptions, "upstream">> = {},
+  settings: Partial<Settings> = {},
+  options: Partial<Omit<TokentapOptions, "settings" | "logger">> = {},
 ): Promise<ProxyHarness> {
   const upstream = await new FakeUpstream().start();
   const tokentap = new Tokentap({
-    listen: { host: "127.0.0.1", port: 0 },
-    upstream: upstream.url,
+    settings: {
+      listen: "127.0.0.1:0",
+      upstream: upstream.url.origin,
+      ...settings,
+    },
+    dataDir: null,
     logger: silentLogger,
     ...options,
   });

@@ -5,6 +5,8 @@ import type { Logger } from "../log.js";
 import type { RequestRecord } from "../record.js";
 import type { RequestGuard } from "../proxy/guard.js";
 import { sendError, sendJson } from "../proxy/json-reply.js";
+import type { Snapshot } from "../snapshot/snapshot.js";
+import { serveEvents, type EventSource } from "./events.js";
 import { LocalRequestError, readJsonBody } from "./request-body.js";
 
 /** Prefix of every path Tokentap answers itself; no inference server uses it. */
@@ -26,7 +28,8 @@ export interface ProxyStatus {
 }
 
 /** What the local API reads and changes; the core implements it. */
-export interface LocalApiContext {
+export interface LocalApiContext extends EventSource {
+  snapshot(): Snapshot;
   logger: Logger;
   storeCapacity(): number;
   recent(limit: number): RequestRecord[];
@@ -54,6 +57,12 @@ export function createLocalHandler(context: LocalApiContext) {
     },
     "/tokentap/api/models": {
       GET: async (_req, res) => sendJson(res, 200, context.byModel()),
+    },
+    "/tokentap/api/snapshot": {
+      GET: async (_req, res) => sendJson(res, 200, context.snapshot()),
+    },
+    "/tokentap/api/events": {
+      GET: async (_req, res) => serveEvents(context, res),
     },
     "/tokentap/api/status": {
       GET: async (_req, res) => sendJson(res, 200, context.status()),

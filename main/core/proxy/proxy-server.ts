@@ -47,10 +47,14 @@ export class ProxyServer {
   private server: Server | null = null;
   private guard: RequestGuard;
   private bound: ListenAddress | null = null;
+  private listen: ListenAddress;
+  /** Servers left behind by `rebind`, still finishing their requests. */
+  private readonly retiring = new Set<Server>();
   private enabled = true;
 
   constructor(private readonly options: ProxyServerOptions) {
     this.logger = options.logger;
+    this.listen = options.listen;
     this.guard = new RequestGuard(options.listen.host);
     this.forwarder = new Forwarder({
       upstream: options.upstream,
@@ -101,7 +105,34 @@ export class ProxyServer {
 
   /** Binds the listen address; rejects with a `PORT_IN_USE` error when the port is taken. */
   async start(): Promise<ListenAddress> {
-    const { host, port } = this.options.listen;
+    this.server = await this.listenOn(this.listen);
+    this.bound = boundAddress(this.server, this.listen.host);
+    return this.bound;
+  }
+
+  /**
+   * Moves the proxy to another address without a restart. The new address
+   * is bound first, so a taken port leaves the proxy running where it was;
+   * connections on the old address finish their requests, then close.
+   */
+  async rebind(listen: ListenAddress): Promise<ListenAddress> {
+    const previous = this.server;
+    const next = await this.listenOn(listen);
+
+    this.server = next;
+    this.listen = listen;
+    this.guard = new RequestGuard(listen.host);
+    this.bound = boundAddress(next, listen.host);
+    this.logger.info("listen address changed", {
+      listen: formatHostPort(this.bound.host, this.bound.port),
+    });
+
+    if (previous) void this.retire(previous);
+    return this.bound;
+  }
+
+  private async listenOn(listen: ListenAddress): Promise<Server> {
+    const { host, port } = listen;
     const server = createServer((req, res) => this.route(req, res));
 
     await new Promise<void>((resolve, reject) => {
@@ -119,10 +150,25 @@ export class ProxyServer {
       socket.destroy();
     });
 
-    const info = server.address() as AddressInfo;
-    this.server = server;
-    this.bound = { host, port: info.port };
-    return this.bound;
+    return server;
+  }
+
+  /** Closes a server that no longer takes connections once its requests have finished. */
+  private async retire(server: Server): Promise<void> {
+    const closed = new Promise<void>((resolve) =>
+      server.close(() => resolve()),
+    );
+
+    // Keep-alive connections go idle between requests; close them as they do.
+    const sweep = setInterval(() => server.closeIdleConnections(), 500);
+    sweep.unref();
+    server.closeIdleConnections();
+    this.retiring.add(server);
+
+    await waitOrTimeout(closed, DEFAULT_STOP_GRACE_MS);
+    clearInterval(sweep);
+    server.closeAllConnections();
+    this.retiring.delete(server);
   }
 
   /**
@@ -152,6 +198,7 @@ export class ProxyServer {
     }
 
     server.closeAllConnections();
+    for (const old of this.retiring) old.closeAllConnections();
     this.forwarder.close();
     await closed;
     this.bound = null;
@@ -221,6 +268,10 @@ function listenError(
       cause: error,
     },
   );
+}
+
+function boundAddress(server: Server, host: string): ListenAddress {
+  return { host, port: (server.address() as AddressInfo).port };
 }
 
 async function waitOrTimeout(

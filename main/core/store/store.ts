@@ -29,9 +29,8 @@ export const MAX_TRACKED_MODELS = 100_000;
  * new arrays of frozen objects, so a caller cannot change what the store keeps.
  */
 export class Store {
-  readonly capacity: number;
   readonly maxModels: number;
-  readonly #ring: Ring<Readonly<RequestRecord>>;
+  #ring: Ring<Readonly<RequestRecord>>;
   readonly #tallies = new Map<string | null, ModelTally>();
   readonly #listeners: ListenerSet;
   readonly #logger: Logger | undefined;
@@ -42,7 +41,7 @@ export class Store {
   #problem: Readonly<Problem> | null = null;
 
   constructor(options: StoreOptions = {}) {
-    this.capacity = validateLimit(
+    const capacity = validateLimit(
       "capacity",
       options.capacity ?? DEFAULT_STORE_CAPACITY,
       MAX_STORE_CAPACITY,
@@ -52,7 +51,7 @@ export class Store {
       options.maxModels ?? DEFAULT_MAX_MODELS,
       MAX_TRACKED_MODELS,
     );
-    this.#ring = new Ring(this.capacity);
+    this.#ring = new Ring(capacity);
     this.#logger = options.logger;
     this.#listeners = new ListenerSet(options.logger);
     this.#totals = {
@@ -63,6 +62,26 @@ export class Store {
       aborted: 0,
       since: new Date().toISOString(),
     };
+  }
+
+  /** Number of records the ring keeps. */
+  get capacity(): number {
+    return this.#ring.capacity;
+  }
+
+  /**
+   * Changes the number of records the ring keeps, keeping the newest ones
+   * that fit. Per-model aggregates and totals are not affected.
+   */
+  resize(capacity: number): void {
+    const next = new Ring<Readonly<RequestRecord>>(
+      validateLimit("capacity", capacity, MAX_STORE_CAPACITY),
+    );
+    const kept = Array.from(this.#ring.newestFirst(next.capacity)).reverse();
+
+    for (const record of kept) next.push(record);
+    this.#ring = next;
+    this.#ringPercentiles = null;
   }
 
   /** Adds a live record as the newest, updates aggregates and totals, then runs the `onAdd` listeners. */

@@ -81,7 +81,7 @@ export class AnthropicInterpreter implements BodyInterpreter {
     if (typeof stopReason === "string") facts.doneReason = stopReason;
   }
 
-  /** A whole, non-streamed message body. */
+  /** Reads a whole, non-streamed message body. */
   private readMessage(object: ScannedObject, atMs: number): void {
     const members = object.members;
     const facts = this.builder.facts;
@@ -98,7 +98,7 @@ export class AnthropicInterpreter implements BodyInterpreter {
   }
 }
 
-/** Text of a `content_block_delta`: `text_delta` text or `thinking_delta` thinking. */
+/** Returns the UTF-8 bytes of a `content_block_delta`'s text: `text_delta` text or `thinking_delta` thinking. */
 function deltaTextBytes(object: ScannedObject): number {
   const delta = readObject(object.members["delta"]);
   const dropped = object.dropped;
@@ -111,7 +111,7 @@ function deltaTextBytes(object: ScannedObject): number {
   );
 }
 
-/** Text of a message's `content` blocks. */
+/** Returns the UTF-8 bytes of text in a message's `content` blocks. */
 function contentTextBytes(object: ScannedObject): number {
   const content = object.members["content"];
   let bytes = droppedBytesAt(object.dropped, "content");

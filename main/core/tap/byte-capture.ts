@@ -8,7 +8,7 @@ const EMPTY = Buffer.alloc(0);
  * memory never exceeds the buffer's size.
  */
 export class ByteCapture {
-  /** After a successful `end`: the buffer that holds the range, and the range's bounds in it. */
+  /** After a successful `end`: the buffer that contains the range, and the range's bounds in it. */
   bytes: Buffer = EMPTY;
   start = 0;
   stop = 0;

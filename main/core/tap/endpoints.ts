@@ -1,6 +1,6 @@
 import type { Endpoint } from "./types.js";
 
-// LM Studio's own REST API (`/api/v0/…`) answers in OpenAI shapes.
+// LM Studio's own REST API (`/api/v0/…`) returns OpenAI-shaped bodies.
 const ENDPOINTS: readonly Endpoint[] = [
   { api: "ollama", name: "/api/generate", kind: "ollama-generate" },
   { api: "ollama", name: "/api/chat", kind: "ollama-chat" },

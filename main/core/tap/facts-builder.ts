@@ -7,14 +7,14 @@ import type { ResponseFacts } from "./types.js";
  */
 export const ESTIMATED_BYTES_PER_TOKEN = 4;
 
-/** Longest error message kept, in characters. */
+/** Maximum length of a kept error message, in characters. */
 const MAX_ERROR_CHARACTERS = 1000;
 
 /** Reads one top-level JSON object of a response body into facts. */
 export interface BodyInterpreter {
   /** Top-level member names the interpreter reads; the scanner skips the others. */
   readonly members: ReadonlySet<string>;
-  /** Reads an NDJSON line, an SSE event's data, or the whole body; `eventType` is the SSE `event` field. */
+  /** Reads an NDJSON line, an SSE event's data, or the whole body. `eventType` is the SSE `event` field. */
   read(object: ScannedObject, eventType: string | null, atMs: number): void;
   /** Returns the facts read, with estimates filled in where the body gave no counts. */
   finish(streamed: boolean): ResponseFacts;

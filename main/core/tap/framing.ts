@@ -1,6 +1,6 @@
 import type { Endpoint } from "./types.js";
 
-/** How a response body is split into JSON values: SSE events, NDJSON lines, or one JSON document. */
+/** Framing of a response body's JSON values: SSE events, NDJSON lines, or one JSON document. */
 export type Framing = "sse" | "lines" | "document";
 
 /** Returns the lowercased media type of a `Content-Type` value, without parameters. */

@@ -1,30 +1,14 @@
-import { ByteCapture } from "./byte-capture.js";
+import { MemberCollector } from "./member-collector.js";
+import type { ScannedObject } from "./member-collector.js";
+
+export type { DroppedMember, ScannedObject } from "./member-collector.js";
 
 /**
- * How top-level values are delimited: `lines` is NDJSON, where a line feed
+ * Framing of the top-level values: `lines` is NDJSON, where a line feed
  * always ends the current value, and `document` is a JSON body, where line
  * feeds are whitespace.
  */
 export type ScanMode = "lines" | "document";
-
-/** A member left out of a scanned object because it was too large, with its serialized size in bytes. */
-export interface DroppedMember {
-  /** Member names from the top-level object down, one or two long. */
-  path: readonly string[];
-  bytes: number;
-}
-
-/** A top-level JSON object as far as it was kept. */
-export interface ScannedObject {
-  kind: "object";
-  /**
-   * Members whose serialized value fits, parsed. A member that is an object
-   * holds only those of its own members that fit.
-   */
-  members: Record<string, unknown>;
-  /** Members dropped for size, at most 16 of them. */
-  dropped: readonly DroppedMember[];
-}
 
 /** Why a top-level value was not read: bad JSON, valid JSON that is no object, or a value cut off. */
 export type InvalidReason = "syntax" | "not-object" | "unfinished";
@@ -57,10 +41,7 @@ export const DEFAULT_MAX_VALUE_BYTES = 4096;
 /** Default budget of kept member bytes per top-level value. */
 export const DEFAULT_CAPTURE_BUDGET_BYTES = 16_384;
 
-// Longer keys are never among the members a tap reads, so such members are skipped.
-const MAX_KEY_BYTES = 256;
 const MAX_DEPTH = 512;
-const MAX_DROPPED = 16;
 const EMPTY = Buffer.alloc(0);
 
 const TAB = 0x09;
@@ -87,14 +68,10 @@ const AFTER_VALUE = 6; // after a value inside a container: ',' or the closing b
 const IN_STRING = 7;
 const IN_SCALAR = 8;
 const SKIPPING = 9; // after an invalid value: to the next line feed, or to `end` in document mode
+const LINE_END = 10; // in lines mode, after a top-level value: only whitespace may follow
 
 const OBJECT = 1;
 const ARRAY = 2;
-
-// What happens to a member's value.
-const IGNORE = 0; // not selected, or its key was too long
-const RAW = 1; // bytes captured, parsed when complete
-const MEMBERS = 2; // an object member whose own members are captured one by one
 
 const SCALAR_START = byteTable("0123456789-tfn");
 const SCALAR_BYTE = byteTable(
@@ -105,59 +82,47 @@ const SCALAR_BYTE = byteTable(
  * Scans a stream of JSON values fed as Buffer chunks, keeping only the small
  * members of each top-level object and one level inside its object members.
  * Memory stays within the capture budget whatever the size of the values.
- * String contents are skipped with `Buffer.indexOf`. Bytes of kept members
- * are copied raw and decoded at the end, so UTF-8 split across chunks is
- * whole again. Members that are skipped or dropped are only checked for
- * structure (brackets, strings and separators), not full JSON grammar.
+ * String contents are skipped with `Buffer.indexOf`. A kept member is
+ * decoded from its raw bytes once complete, so UTF-8 and escapes split
+ * across chunks come out whole. Members that are skipped or dropped are
+ * only checked for structure (brackets, strings and separators), not full
+ * JSON grammar.
  */
 export class JsonScanner {
   private readonly lines: boolean;
   private readonly onResult: (result: ScanResult) => void;
-  private readonly maxValueBytes: number;
-  private readonly budgetBytes: number;
-  private readonly select: ReadonlySet<string> | undefined;
-  private readonly capture: ByteCapture;
+  private readonly collector: MemberCollector;
 
   private state = BETWEEN;
   private depth = 0;
   private readonly containers = new Uint8Array(MAX_DEPTH + 1);
   private stringIsKey = false;
-  /** Whether the current string holds an escape, so decoding it needs `JSON.parse`. */
+  /** Whether the current string contains an escape, so decoding it needs `JSON.parse`. */
   private stringEscaped = false;
   private escapeNext = false;
+  /** Level of the key being read: 1 for the top-level object's, 2 inside an object member, 0 deeper. */
+  private keyLevel: 0 | 1 | 2 = 0;
   private chunk: Buffer = EMPTY;
   /** Bytes pushed before the current chunk. */
   private consumed = 0;
 
-  // Positions of the next quote, backslash and line feed in the current chunk; -2 is not searched yet.
+  // Positions of the next quote, backslash and line feed in the current chunk, or -2 before the first search.
   private quoteAt = -2;
   private backslashAt = -2;
   private newlineAt = -2;
 
-  // The top-level value.
   private topIsObject = false;
-  private members: Record<string, unknown> = {};
-  private dropped: DroppedMember[] = [];
-  private keptBytes = 0;
-
-  // The current member (level 1) and member of an object member (level 2).
-  private keyLevel = 0;
-  private memberKey: string | null = null;
-  private memberMode = IGNORE;
-  private memberStart = 0;
-  private memberObject: Record<string, unknown> = {};
-  private subKey: string | null = null;
-  private subMode = IGNORE;
-  private subStart = 0;
+  /** In lines mode, a complete top-level value that is no object, reported when its line ends. */
+  private pendingNotObject = false;
 
   constructor(options: JsonScannerOptions) {
     this.lines = options.mode === "lines";
     this.onResult = options.onResult;
-    this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
-    this.budgetBytes =
-      options.captureBudgetBytes ?? DEFAULT_CAPTURE_BUDGET_BYTES;
-    this.select = options.select;
-    this.capture = new ByteCapture(Math.max(this.maxValueBytes, MAX_KEY_BYTES));
+    this.collector = new MemberCollector({
+      maxValueBytes: options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
+      budgetBytes: options.captureBudgetBytes ?? DEFAULT_CAPTURE_BUDGET_BYTES,
+      select: options.select,
+    });
   }
 
   /** Scans one chunk, reporting the values it completes. */
@@ -176,15 +141,17 @@ export class JsonScanner {
       else i = this.scanStructure(chunk, i);
     }
 
-    this.capture.carry(chunk, length);
+    this.collector.carry(chunk, length);
     this.consumed += length;
     this.chunk = EMPTY;
   }
 
   /** Ends the input, reporting a value still open as unfinished (or, for a top-level number or literal, as complete). */
   end(): void {
-    if (this.state === IN_SCALAR && this.depth === 0) {
-      this.completeValue(0);
+    if (this.state === IN_SCALAR && this.depth === 0) this.completeValue(0);
+
+    if (this.state === LINE_END) {
+      this.endLine();
     } else if (this.state !== BETWEEN && this.state !== SKIPPING) {
       this.fail("unfinished");
     }
@@ -195,7 +162,7 @@ export class JsonScanner {
 
   /** Bytes held for the value being scanned: kept members plus the member being captured. */
   retainedBytes(): number {
-    return this.keptBytes + this.capture.length();
+    return this.collector.retainedBytes();
   }
 
   private scanStructure(chunk: Buffer, start: number): number {
@@ -210,7 +177,9 @@ export class JsonScanner {
       }
 
       if (byte === LF) {
-        if (this.lines && this.state !== BETWEEN) {
+        if (this.state === LINE_END) {
+          this.endLine();
+        } else if (this.lines && this.state !== BETWEEN) {
           this.fail("unfinished");
           return i;
         }
@@ -252,6 +221,8 @@ export class JsonScanner {
         if (byte !== COLON) return this.fail("syntax", i);
         this.state = VALUE;
         return i + 1;
+      case LINE_END:
+        return this.rejectLineRest(i);
       default:
         return this.continueContainer(byte, i);
     }
@@ -312,10 +283,11 @@ export class JsonScanner {
     this.state = IN_STRING;
 
     if (this.depth === 1) this.keyLevel = 1;
-    else if (this.depth === 2 && this.memberMode === MEMBERS) this.keyLevel = 2;
+    else if (this.depth === 2 && this.collector.collectsSubMembers())
+      this.keyLevel = 2;
     else this.keyLevel = 0;
 
-    if (this.keyLevel !== 0) this.capture.begin(i, MAX_KEY_BYTES);
+    if (this.keyLevel !== 0) this.collector.beginKey(i);
     return i + 1;
   }
 
@@ -323,25 +295,11 @@ export class JsonScanner {
     this.state = COLON_NEXT;
     if (this.keyLevel === 0) return;
 
-    const capture = this.capture;
-    let key: string | null = null;
-    if (capture.end(this.chunk, end)) {
-      const decoded = decodeValue(
-        capture.bytes,
-        capture.start,
-        capture.stop,
-        this.stringEscaped,
-      );
-      if (typeof decoded !== "string") {
-        this.fail("syntax");
-        return;
-      }
-      // Skipped so that a member cannot replace a kept object's prototype.
-      key = decoded === "__proto__" ? null : decoded;
+    if (
+      !this.collector.endKey(this.keyLevel, this.chunk, end, this.stringEscaped)
+    ) {
+      this.fail("syntax");
     }
-
-    if (this.keyLevel === 1) this.memberKey = key;
-    else this.subKey = key;
   }
 
   /** Skips string contents from `start`, ending the string at its closing quote. */
@@ -412,7 +370,7 @@ export class JsonScanner {
     return newline + 1;
   }
 
-  /** Marks the current value invalid and skips the rest of it; returns `i` for the caller to go on from. */
+  /** Marks the current value invalid and skips the rest of it. Returns `i`, where the caller goes on. */
   private fail(reason: InvalidReason, i = 0): number {
     this.resetValue();
     this.state = SKIPPING;
@@ -422,17 +380,20 @@ export class JsonScanner {
 
   // A value begins at `i` inside the container at `this.depth`.
   private beginValue(i: number, isObject: boolean): void {
-    if (this.depth === 1 && this.topIsObject) this.beginMember(i, isObject);
-    else if (this.depth === 2 && this.memberMode === MEMBERS)
-      this.beginSubMember(i);
+    const offset = this.consumed + i;
+    if (this.depth === 1 && this.topIsObject) {
+      this.collector.beginMember(i, offset, isObject);
+    } else if (this.depth === 2 && this.collector.collectsSubMembers()) {
+      this.collector.beginSubMember(i, offset);
+    }
   }
 
-  // A value ended just before `end`; `this.depth` is again the container it sits in.
+  // A value ended just before `end`, and `this.depth` is again the container it sits in.
   private completeValue(end: number): void {
-    if (this.depth === 1 && this.topIsObject) this.endMember(end);
-    else if (this.depth === 2 && this.memberMode === MEMBERS)
-      this.endSubMember(end);
-    if (this.state === SKIPPING) return;
+    if (!this.collectValue(end)) {
+      this.fail("syntax");
+      return;
+    }
 
     if (this.depth > 0) {
       this.state = AFTER_VALUE;
@@ -440,119 +401,54 @@ export class JsonScanner {
     }
 
     const result: ScanResult = this.topIsObject
-      ? { kind: "object", members: this.members, dropped: this.dropped }
+      ? this.collector.take()
       : { kind: "invalid", reason: "not-object" };
     this.resetValue();
+    this.state = this.lines ? LINE_END : BETWEEN;
+
+    // A line contains one value, so a line such as `null` is reported once it ends.
+    if (this.lines && result.kind === "invalid") this.pendingNotObject = true;
+    else this.onResult(result);
+  }
+
+  private collectValue(end: number): boolean {
+    const offset = this.consumed + end;
+    const escaped = this.stringEscaped;
+    if (this.depth === 1 && this.topIsObject) {
+      return this.collector.endMember(this.chunk, end, offset, escaped);
+    }
+    if (this.depth === 2 && this.collector.collectsSubMembers()) {
+      return this.collector.endSubMember(this.chunk, end, offset, escaped);
+    }
+    return true;
+  }
+
+  private endLine(): void {
     this.state = BETWEEN;
-    this.onResult(result);
+    if (!this.pendingNotObject) return;
+
+    this.pendingNotObject = false;
+    this.onResult({ kind: "invalid", reason: "not-object" });
   }
 
-  private beginMember(i: number, isObject: boolean): void {
-    const key = this.memberKey;
-    if (key === null || (this.select !== undefined && !this.select.has(key))) {
-      this.memberMode = IGNORE;
-    } else if (isObject) {
-      this.memberMode = MEMBERS;
-      this.memberObject = {};
-      this.keptBytes += key.length;
-    } else {
-      this.memberMode = RAW;
-      this.memberStart = this.consumed + i;
-      this.capture.begin(i, this.captureLimit(key));
-    }
-  }
+  /**
+   * Handles more bytes on a line after its value. An object was read whole,
+   * so the rest is skipped, but after any other value the line is invalid.
+   */
+  private rejectLineRest(i: number): number {
+    if (this.pendingNotObject) return this.fail("syntax", i);
 
-  private endMember(end: number): void {
-    const key = this.memberKey;
-    const mode = this.memberMode;
-    this.memberMode = IGNORE;
-    this.memberKey = null;
-    if (key === null) return;
-
-    if (mode === MEMBERS) {
-      this.members[key] = this.memberObject;
-    } else if (mode === RAW) {
-      this.keepCaptured(this.members, [key], this.memberStart, end);
-    }
-  }
-
-  private beginSubMember(i: number): void {
-    const key = this.subKey;
-    if (key === null) {
-      this.subMode = IGNORE;
-      return;
-    }
-
-    this.subMode = RAW;
-    this.subStart = this.consumed + i;
-    this.capture.begin(i, this.captureLimit(key));
-  }
-
-  private endSubMember(end: number): void {
-    const key = this.subKey;
-    const mode = this.subMode;
-    this.subMode = IGNORE;
-    this.subKey = null;
-
-    if (key !== null && mode === RAW && this.memberKey !== null) {
-      this.keepCaptured(
-        this.memberObject,
-        [this.memberKey, key],
-        this.subStart,
-        end,
-      );
-    }
-  }
-
-  /** Parses the captured value into `target`, or records it as dropped when it did not fit. */
-  private keepCaptured(
-    target: Record<string, unknown>,
-    path: readonly [string, ...string[]],
-    startOffset: number,
-    end: number,
-  ): void {
-    const bytes = this.consumed + end - startOffset;
-    const capture = this.capture;
-    const key = path[path.length - 1]!;
-
-    if (!capture.end(this.chunk, end)) {
-      if (this.dropped.length < MAX_DROPPED) this.dropped.push({ path, bytes });
-      return;
-    }
-
-    const value = decodeValue(
-      capture.bytes,
-      capture.start,
-      capture.stop,
-      this.stringEscaped,
-    );
-    if (value === undefined) {
-      this.fail("syntax");
-      return;
-    }
-    target[key] = value;
-    this.keptBytes += key.length + bytes;
-  }
-
-  /** Largest value that still fits both the per-value cap and the budget left. */
-  private captureLimit(key: string): number {
-    const left = this.budgetBytes - this.keptBytes - key.length;
-    return Math.max(0, Math.min(this.maxValueBytes, left));
+    this.state = SKIPPING;
+    return i;
   }
 
   private resetValue(): void {
     this.depth = 0;
     this.topIsObject = false;
-    this.members = {};
-    this.dropped = [];
-    this.keptBytes = 0;
+    this.pendingNotObject = false;
     this.keyLevel = 0;
-    this.memberKey = null;
-    this.memberMode = IGNORE;
-    this.subKey = null;
-    this.subMode = IGNORE;
     this.escapeNext = false;
-    this.capture.cancel();
+    this.collector.reset();
   }
 
   private findQuote(chunk: Buffer, from: number): number {
@@ -572,28 +468,6 @@ export class JsonScanner {
     if (this.newlineAt < from && this.newlineAt !== -1)
       this.newlineAt = chunk.indexOf(LF, from);
     return this.newlineAt;
-  }
-}
-
-/**
- * Decodes the raw JSON value in `bytes[start, stop)`; undefined when it is
- * not valid JSON. A string without escapes is sliced directly, which is much
- * faster than `JSON.parse` for the many short strings of a stream. `escaped`
- * only matters when the value is a string.
- */
-function decodeValue(
-  bytes: Buffer,
-  start: number,
-  stop: number,
-  escaped: boolean,
-): unknown {
-  if (bytes[start] === QUOTE && !escaped)
-    return bytes.toString("utf8", start + 1, stop - 1);
-
-  try {
-    return JSON.parse(bytes.toString("utf8", start, stop)) as unknown;
-  } catch {
-    return undefined;
   }
 }
 

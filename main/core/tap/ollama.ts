@@ -86,7 +86,7 @@ export class OllamaInterpreter implements BodyInterpreter {
   }
 }
 
-/** Generated text in one object: `response` (generate), `message.content` (chat) and `thinking` in either. */
+/** Returns the UTF-8 bytes of generated text in one object: `response` (generate), `message.content` (chat) and `thinking` in either. */
 function textBytes(object: ScannedObject): number {
   const members = object.members;
   const message = readObject(members["message"]);

@@ -69,7 +69,7 @@ export class ResponsesInterpreter implements BodyInterpreter {
     return this.builder.finish(streamed, true);
   }
 
-  /** Reads a response object; `body` is set when it is the whole, non-streamed body. */
+  /** Reads a response object. `body` is set when the object is the whole, non-streamed body. */
   private readResponse(
     response: Record<string, unknown>,
     body: ScannedObject | null,
@@ -110,7 +110,7 @@ export class ResponsesInterpreter implements BodyInterpreter {
   }
 }
 
-/** Text in a response body's `output` items: `output_text` and reasoning parts. */
+/** Returns the UTF-8 bytes of text in a response body's `output` items. */
 function outputTextBytes(body: ScannedObject): number {
   const output = body.members["output"];
   let bytes = droppedBytesAt(body.dropped, "output");

@@ -21,8 +21,10 @@ const OPENAI_MEMBERS: ReadonlySet<string> = new Set([
   "error",
 ]);
 
-// Text fields of a chat choice's `delta` (streams) or `message` (single bodies);
+// Text fields of a chat choice's `delta` (streams) or `message` (single bodies).
 // llama.cpp and vLLM send thinking as `reasoning_content`, Ollama as `reasoning`.
+// NOTE: `tool_calls` argument deltas are not counted, so a stream that only
+// calls tools and sends no usage gets no output estimate.
 const TEXT_FIELDS = ["content", "reasoning_content", "reasoning"] as const;
 
 /** Server figures from llama.cpp `timings`, used when no `usage` came. */
@@ -90,7 +92,7 @@ export class OpenAiInterpreter implements BodyInterpreter {
     facts.promptEvalMs = readCount(timings["prompt_ms"]);
     facts.evalMs = predictedMs;
 
-    // The count over the duration is exact; `predicted_per_second` is often rounded.
+    // The count over the duration is exact, while `predicted_per_second` is often rounded.
     if (
       predictedTokens !== null &&
       predictedTokens > 0 &&
@@ -135,7 +137,7 @@ export class OpenAiInterpreter implements BodyInterpreter {
   }
 }
 
-/** Text of one choice: chat `delta` or `message` fields, or completions `text`. */
+/** Returns the UTF-8 bytes of one choice's text: chat `delta` or `message` fields, or completions `text`. */
 function choiceTextBytes(choice: Record<string, unknown>): number {
   let bytes = textBytesOf(choice["text"]);
   for (const holder of [

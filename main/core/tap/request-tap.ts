@@ -15,8 +15,9 @@ export function createRequestTap(endpoint: Endpoint): RequestTap {
 }
 
 /**
- * Whether a request streams when its body does not say: Ollama's generate
- * and chat stream by default, every other API answers with one body.
+ * Returns whether a request streams when its body has no `stream` member.
+ * Ollama's generate and chat stream by default, and every other API returns
+ * one body.
  */
 export function streamsByDefault(endpoint: Endpoint): boolean {
   return endpoint.kind === "ollama-generate" || endpoint.kind === "ollama-chat";

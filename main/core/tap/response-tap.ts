@@ -16,7 +16,7 @@ import { SseReader } from "./sse-reader.js";
 import type { SseEvent } from "./sse-reader.js";
 import type { Endpoint, ResponseFacts, ResponseTap } from "./types.js";
 
-/** What the proxy knows about a response before its body. */
+/** Response headers the tap reads before the body. */
 export interface ResponseTapOptions {
   /** The upstream's `Content-Type` header, or null when it sent none. */
   contentType: string | null;
@@ -78,10 +78,10 @@ class StreamingResponseTap implements ResponseTap {
 
     let body = chunk;
     if (this.reader === null) {
-      // An unlabelled body is judged by its first byte past any whitespace.
-      const start = skipWhitespace(chunk);
-      if (this.framing === null && start === -1) return;
       if (this.framing === null) {
+        // An unlabelled body is judged by its first byte past any whitespace.
+        const start = skipWhitespace(chunk);
+        if (start === -1) return;
         this.framing = sniffFraming(chunk[start]!);
         body = chunk.subarray(start);
       }

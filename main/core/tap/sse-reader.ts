@@ -70,7 +70,7 @@ export class SseReader {
   private readonly dataPrefix = Buffer.alloc(DONE_MARKER.length);
   private result: ScanResult | null = null;
 
-  // Positions of the next CR and LF in the current chunk; -2 is not searched yet.
+  // Positions of the next CR and LF in the current chunk, or -2 before the first search.
   private crAt = -2;
   private lfAt = -2;
 
@@ -206,7 +206,7 @@ export class SseReader {
     }
   }
 
-  /** Ends a line that named a field; a field without a colon has an empty value. */
+  /** Ends a line that named a field. A field without a colon has an empty value. */
   private endField(): void {
     if (this.state === FIELD_NAME) {
       this.startField();
@@ -237,9 +237,9 @@ export class SseReader {
 
     const room = MAX_EVENT_TYPE_BYTES - this.eventTypeLength;
     if (bytes.length > room) this.eventTypeTooLong = true;
-    const kept = Math.min(room, bytes.length);
-    bytes.copy(this.eventType, this.eventTypeLength, 0, kept);
-    this.eventTypeLength += kept;
+    const copied = Math.min(room, bytes.length);
+    bytes.copy(this.eventType, this.eventTypeLength, 0, copied);
+    this.eventTypeLength += copied;
   }
 
   private appendData(bytes: Buffer): void {

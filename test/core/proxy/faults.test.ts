@@ -167,8 +167,8 @@ describe("proxy faults", () => {
     );
     const port = (blocker.address() as { port: number }).port;
     const tokentap = new Tokentap({
-      listen: { host: "127.0.0.1", port },
-      upstream: new URL("http://127.0.0.1:9"),
+      settings: { listen: `127.0.0.1:${port}`, upstream: "http://127.0.0.1:9" },
+      dataDir: null,
       logger: silentLogger,
     });
 

@@ -697,3 +697,43 @@ describe("Store totals", () => {
     expect(Date.parse(totals.since)).toBeGreaterThanOrEqual(before);
   });
 });
+
+describe("Store.resize", () => {
+  it("keeps the newest records when shrinking", () => {
+    const store = new Store({ capacity: 5 });
+    const records = Array.from({ length: 5 }, () => makeRecord());
+    addAll(store, records);
+
+    store.resize(2);
+
+    expect(store.capacity).toBe(2);
+    expect(ids(store.recent())).toEqual(ids(records.slice(3).reverse()));
+  });
+
+  it("keeps every record when growing", () => {
+    const store = new Store({ capacity: 2 });
+    const records = Array.from({ length: 2 }, () => makeRecord());
+    addAll(store, records);
+
+    store.resize(4);
+    addAll(store, [makeRecord(), makeRecord()]);
+
+    expect(store.recent()).toHaveLength(4);
+  });
+
+  it("leaves model counts alone", () => {
+    const store = new Store({ capacity: 3 });
+    addAll(store, [makeRecord(), makeRecord(), makeRecord()]);
+
+    store.resize(1);
+
+    expect(store.byModel()[0]?.requests).toBe(3);
+  });
+
+  it("rejects an invalid capacity", () => {
+    const store = new Store({ capacity: 3 });
+
+    expect(() => store.resize(0)).toThrow(RangeError);
+    expect(store.capacity).toBe(3);
+  });
+});

@@ -61,6 +61,12 @@ function completionOffsets(fixture: WireFixture, body: Buffer): number[] {
   return offsets;
 }
 
+/** Returns which of two chunks, cut at `split`, contains the byte at `offset`. */
+function chunkIndexOf(offset: number | null, split: number): number | null {
+  if (offset === null) return null;
+  return offset < split ? 0 : 1;
+}
+
 function expectFacts(actual: ResponseFacts, fixture: WireFixture): void {
   for (const [field, expected] of Object.entries(fixture.expected)) {
     const value = actual[field as keyof ResponseFacts];
@@ -129,15 +135,13 @@ describe("createResponseTap", () => {
           body.subarray(0, split),
           body.subarray(split),
         ]);
-        const chunkOf = (offset: number | null) =>
-          offset === null ? null : offset < split ? 0 : 1;
 
         expect(withoutArrival(facts), `split at ${split}`).toEqual(whole);
         expect(facts.firstTokenAtMs, `first token, split at ${split}`).toBe(
-          chunkOf(firstOffset),
+          chunkIndexOf(firstOffset, split),
         );
         expect(facts.lastTokenAtMs, `last token, split at ${split}`).toBe(
-          chunkOf(lastOffset),
+          chunkIndexOf(lastOffset, split),
         );
       }
     });

@@ -15,7 +15,7 @@ export interface WireFixture {
   path: string;
   /** The `Content-Type` the server sends with this body. */
   contentType: string;
-  /** A request body that asks for this kind of response. */
+  /** A request body that requests this kind of response. */
   request: Record<string, unknown>;
   expected: ExpectedFacts;
   /**
