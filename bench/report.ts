@@ -59,11 +59,24 @@ function requestsSection(pair: Pair<RequestLoadResult>): string {
       ),
       ["failed", String(direct.failed), String(through.failed), ""],
       cpuRow(pair.direct.cpu, pair.through.cpu),
+      [
+        "CPU µs per request upstream/proxy/load",
+        cpuPerRequest(pair.direct.cpu, direct.requestsPerSecond),
+        cpuPerRequest(pair.through.cpu, through.requestsPerSecond),
+        "",
+      ],
     ]),
     firstErrors(direct.firstError, through.firstError),
   ]
     .filter(Boolean)
     .join("\n");
+}
+
+/** CPU time each benchmark process spent per request, from its share of a core and the request rate. */
+function cpuPerRequest(cpu: CpuShare, requestsPerSecond: number): string {
+  return [cpu.upstream, cpu.proxy, cpu.load]
+    .map((share) => String(Math.round((share * 1_000_000) / requestsPerSecond)))
+    .join("/");
 }
 
 function streamsSection(pair: StreamPair): string {

@@ -21,6 +21,7 @@ import {
   type HistoryView,
   type Snapshot,
 } from "./snapshot/snapshot.js";
+import { CapturedTextBuffer } from "./store/captured-text.js";
 import { Store } from "./store/store.js";
 import { LoadedModelsPoller } from "./upstream/loaded-models.js";
 
@@ -68,6 +69,7 @@ export class Tokentap {
   private readonly hub: SnapshotHub;
   private readonly gpuSeries = new GpuSeriesBuffer();
   private readonly loadedModels: LoadedModelsPoller;
+  private readonly capturedText = new CapturedTextBuffer();
   private settings: Settings;
   private history: History | null = null;
   private historyLoaded = { loaded: 0, skipped: 0 };
@@ -117,11 +119,15 @@ export class Tokentap {
       upstream,
       logger: options.logger.child("proxy"),
       connectTimeoutMs: options.connectTimeoutMs,
-      onRecord: (record) => this.store.add(record),
+      captureText: () => this.settings.capturePrompts,
+      onRecord: ({ record, captured }) => {
+        if (captured) this.capturedText.set(record.id, captured);
+        this.store.add(record);
+      },
       handleLocal: createLocalHandler({
         logger: options.logger.child("api"),
         storeCapacity: () => this.store.capacity,
-        recent: (limit) => this.store.recent(limit) as RequestRecord[],
+        recent: (limit) => this.capturedText.attach(this.store.recent(limit)),
         byModel: () => this.store.byModel(),
         status: () => this.status(),
         setProxyEnabled: (enabled) => this.setProxyEnabled(enabled),
@@ -196,6 +202,9 @@ export class Tokentap {
       this.loadedModels.reset();
     }
     if (changed.includes("storeSize")) this.store.resize(next.storeSize);
+    if (changed.includes("capturePrompts") && !next.capturePrompts) {
+      this.capturedText.clear();
+    }
     if (changed.includes("historyEnabled") || changed.includes("historySize")) {
       await this.history?.close();
       this.history = null;
@@ -259,13 +268,15 @@ export class Tokentap {
 
   /** Builds a snapshot of everything the screens show. */
   snapshot(): Snapshot {
-    return buildSnapshot({
+    const snapshot = buildSnapshot({
       store: this.store,
       status: () => this.status(),
       gpuSeries: () => this.gpuSeries.read(),
       loadedModels: () => this.loadedModels.current(),
       history: () => this.historyView(),
     });
+    snapshot.recent = this.capturedText.attach(snapshot.recent);
+    return snapshot;
   }
 
   /** Sends a snapshot to `listener` now and whenever something changes; returns the unsubscribe function. */

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { delay } from "../support/fake-upstream.js";
+import { freePort } from "../support/free-port.js";
 import { postJson } from "../support/http-client.js";
 import {
   startProxyHarness,
@@ -15,17 +15,6 @@ import {
 
 const STORE_SIZE = 5;
 const REQUESTS = 12;
-
-/** Finds a free loopback port; Prometheus cannot report a port it picked itself. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve()),
-  );
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface QueryResult {
   data: {

@@ -1,17 +1,19 @@
-import { TokentapError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { GpuSample } from "../record.js";
 import { ErrorLogLimiter } from "./error-log-limiter.js";
 import { GpuSampleError } from "./gpu-sample-error.js";
 import { ProbeProcess } from "./probe-process.js";
 import { readGpuSamples } from "./read-gpu-samples.js";
-
-export const DEFAULT_GPU_SAMPLE_INTERVAL_MS = 2000;
-export const MIN_GPU_SAMPLE_INTERVAL_MS = 250;
-/** Longest interval the sampler backs off to while it finds no GPU or samples fail. */
-export const MAX_GPU_BACKOFF_INTERVAL_MS = 60_000;
-export const DEFAULT_GPU_SAMPLE_TIMEOUT_MS = 10_000;
-export const MIN_GPU_SAMPLE_TIMEOUT_MS = 100;
+import {
+  backoffIntervalMs,
+  DEFAULT_GPU_SAMPLE_INTERVAL_MS,
+  DEFAULT_GPU_SAMPLE_TIMEOUT_MS,
+  formatSeconds,
+  maxBackoffMs,
+  MIN_GPU_SAMPLE_INTERVAL_MS,
+  MIN_GPU_SAMPLE_TIMEOUT_MS,
+  validateMilliseconds,
+} from "./sampler-settings.js";
 
 /** Options for `GpuSampler`. */
 export interface GpuSamplerOptions {
@@ -111,7 +113,8 @@ export class GpuSampler {
    * Samples all GPUs once, passes the samples to `onSamples` and returns
    * them. While a sample runs, returns that sample's promise instead of
    * starting another. A failure is logged, delivered as an empty array and
-   * rethrown as a `GpuSampleError`.
+   * rethrown; expected failures are a `GpuSampleError`, and one with code
+   * `SAMPLER_STOPPED` is neither logged nor delivered.
    */
   sampleOnce(): Promise<GpuSample[]> {
     if (this.#inFlight !== null) return this.#inFlight;
@@ -277,35 +280,6 @@ export class GpuSampler {
   }
 }
 
-/** Returns the interval after `missStreak` consecutive misses: doubled per miss, capped at 60 s or `intervalMs` if longer. */
-export function backoffIntervalMs(
-  intervalMs: number,
-  missStreak: number,
-): number {
-  return Math.min(intervalMs * 2 ** missStreak, maxBackoffMs(intervalMs));
-}
-
-function maxBackoffMs(intervalMs: number): number {
-  return Math.max(MAX_GPU_BACKOFF_INTERVAL_MS, intervalMs);
-}
-
-function validateMilliseconds(
-  name: string,
-  value: number,
-  minimum: number,
-): number {
-  if (Number.isInteger(value) && value >= minimum) return value;
-
-  throw new TokentapError(
-    "INVALID_SETTING",
-    `GPU sampler ${name} must be an integer number of milliseconds of at least ${minimum}; got ${String(value)}. Pass ${minimum} or more.`,
-  );
-}
-
 function isStopped(error: unknown): boolean {
   return error instanceof GpuSampleError && error.code === "SAMPLER_STOPPED";
-}
-
-function formatSeconds(milliseconds: number): string {
-  return String(Math.round(milliseconds / 100) / 10);
 }

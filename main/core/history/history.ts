@@ -1,10 +1,10 @@
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { RequestRecord } from "../record.js";
 import { readHistoryFile, type HistoryFileContents } from "./history-file.js";
+import { MAX_LINE_BYTES, resolveHistoryOptions } from "./history-options.js";
 import { HistoryWriter } from "./history-writer.js";
 import {
   countFileLines,
@@ -19,28 +19,15 @@ import type {
   HistoryStatus,
 } from "./types.js";
 
-export const DEFAULT_HISTORY_FILE_NAME = "requests.jsonl";
-export const DEFAULT_HISTORY_RECORDS = 10_000;
-/** Upper bound on `maxRecords`, because load and trim hold that many records in memory. */
-export const MAX_HISTORY_RECORDS = 1_000_000;
-export const DEFAULT_FLUSH_INTERVAL_MS = 200;
-export const DEFAULT_MAX_PENDING = 10_000;
-/**
- * Maximum length of a history line read or written, in bytes. A typical
- * record line is about 500 bytes, and errors are cut to 500 characters, so
- * only a URL path of tens of KiB comes near it.
- */
-export const MAX_LINE_BYTES = 64 * 1024;
-
-const DEFAULT_REMEDY =
-  "check the folder's permissions or choose another data folder";
-
 /**
  * The request history: a JSON Lines file of request records that outlives
  * the process. `load` reads it at start, `append` queues live records and
  * writes them in batches, in order, one write at a time, and the file is
  * trimmed back to `maxRecords` once it contains twice that many lines. No
  * method throws a file system error: failures are logged and counted.
+ *
+ * NOTE: there is no lock, so two processes on the same folder interleave
+ * their appends, and a trim by one drops lines the other writes during it.
  */
 export class History {
   readonly path: string;
@@ -65,30 +52,13 @@ export class History {
   #appendAfterCloseLogged = false;
 
   constructor(options: HistoryOptions) {
-    this.maxRecords = validateInteger(
-      "maxRecords",
-      options.maxRecords ?? DEFAULT_HISTORY_RECORDS,
-      1,
-      MAX_HISTORY_RECORDS,
-    );
-    this.maxPending = validateInteger(
-      "maxPending",
-      options.maxPending ?? DEFAULT_MAX_PENDING,
-      1,
-      Number.MAX_SAFE_INTEGER,
-    );
-    this.flushIntervalMs = validateInteger(
-      "flushIntervalMs",
-      options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
-      0,
-      60_000,
-    );
-    this.path = path.join(
-      options.dataDir,
-      options.fileName ?? DEFAULT_HISTORY_FILE_NAME,
-    );
+    const settings = resolveHistoryOptions(options);
+    this.maxRecords = settings.maxRecords;
+    this.maxPending = settings.maxPending;
+    this.flushIntervalMs = settings.flushIntervalMs;
+    this.path = settings.path;
     this.#logger = options.logger;
-    this.#remedy = options.remedy ?? DEFAULT_REMEDY;
+    this.#remedy = settings.remedy;
     this.#writer = new HistoryWriter(
       this.path,
       this.maxRecords,
@@ -107,7 +77,9 @@ export class History {
    * `append`; later calls return the same result.
    */
   load(): Promise<HistoryLoadResult> {
-    this.#loadResult ??= this.#enqueue(() => this.#loadNow());
+    this.#loadResult ??= this.#enqueue(() => this.#loadNow()).catch(
+      (error: unknown) => this.#failLoad(error),
+    );
     return this.#loadResult;
   }
 
@@ -141,7 +113,7 @@ export class History {
   /** Writes every queued record now. Resolves after the write, whether or not it succeeded. */
   async flush(): Promise<void> {
     this.#cancelTimer();
-    await this.#enqueue(() => this.#writePending());
+    await this.#enqueueWrite();
   }
 
   /** Writes what is queued, stops the timer and ignores later appends. */
@@ -153,7 +125,7 @@ export class History {
 
     this.#closed = true;
     this.#cancelTimer();
-    await this.#enqueue(() => this.#writePending());
+    await this.#enqueueWrite();
 
     if (this.#pending.length > 0)
       this.#logger.warn(
@@ -185,6 +157,45 @@ export class History {
     const run = this.#queue.then(task);
     this.#queue = run.catch(() => {});
     return run;
+  }
+
+  /** Queues a write of the pending records. The write logs its own failures, so this never rejects. */
+  #enqueueWrite(): Promise<void> {
+    return this.#enqueue(() => this.#writePending()).catch((error: unknown) => {
+      this.#lastError = describeError(error);
+      this.#logger.error("history write failed unexpectedly", {
+        path: this.path,
+        error: this.#lastError,
+      });
+    });
+  }
+
+  /** Handles an error that `#loadNow` did not catch, so `load` still resolves and history stays off. */
+  #failLoad(error: unknown): HistoryLoadResult {
+    this.#loaded = true;
+    this.#writable = false;
+    this.#lastError = describeError(error);
+    this.#logger.error(`history disabled: loading ${this.path} failed`, {
+      path: this.path,
+      error: this.#lastError,
+    });
+    this.#dropPendingOfDisabled();
+
+    return {
+      records: [],
+      skipped: 0,
+      oversized: 0,
+      tornLastLine: false,
+      trimmed: 0,
+      rewritten: false,
+      enabled: false,
+    };
+  }
+
+  /** Drops records appended before load found the file unwritable. */
+  #dropPendingOfDisabled(): void {
+    this.#droppedRecords += this.#pending.length;
+    this.#pending = [];
   }
 
   async #loadNow(): Promise<HistoryLoadResult> {
@@ -223,6 +234,7 @@ export class History {
       enabled: this.#writable,
       ms: Math.round(performance.now() - startedAt),
     });
+    if (!this.#writable) this.#dropPendingOfDisabled();
     if (this.#pending.length > 0) this.#scheduleWrite();
 
     return {
@@ -304,7 +316,7 @@ export class History {
 
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.#enqueue(() => this.#writePending());
+      void this.#enqueueWrite();
     }, this.flushIntervalMs);
     // The timer alone must not keep the process alive; close() writes what is left.
     this.#timer.unref();
@@ -316,17 +328,4 @@ export class History {
     clearTimeout(this.#timer);
     this.#timer = null;
   }
-}
-
-function validateInteger(
-  name: string,
-  value: number,
-  min: number,
-  max: number,
-): number {
-  if (Number.isInteger(value) && value >= min && value <= max) return value;
-
-  throw new RangeError(
-    `Invalid history ${name} ${String(value)}: expected an integer from ${min} to ${max}.`,
-  );
 }

@@ -1,13 +1,14 @@
 export { DATA_DIR_NAME, defaultDataDir } from "./data-dir.js";
+export { History } from "./history.js";
 export {
   DEFAULT_FLUSH_INTERVAL_MS,
   DEFAULT_HISTORY_FILE_NAME,
   DEFAULT_HISTORY_RECORDS,
   DEFAULT_MAX_PENDING,
-  History,
+  MAX_FLUSH_INTERVAL_MS,
   MAX_HISTORY_RECORDS,
   MAX_LINE_BYTES,
-} from "./history.js";
+} from "./history-options.js";
 export {
   formatRecordLine,
   parseRecordLine,

@@ -16,6 +16,19 @@ import type {
   ResponseTap,
 } from "../tap/types.js";
 
+/** Prompt and completion text of one request, kept only with prompt capture on. */
+export interface CapturedText {
+  prompt: string | null;
+  completion: string | null;
+}
+
+/** What a finished inference exchange produced. */
+export interface FinishedExchange {
+  record: RequestRecord;
+  /** Null unless prompt capture was on when the request arrived. */
+  captured: CapturedText | null;
+}
+
 /**
  * The state of one forwarded request, captured when it arrives so that
  * nothing a later request does can land on this one's record: its id, its
@@ -42,13 +55,16 @@ export class Exchange {
     readonly endpoint: Endpoint | null,
     private readonly upstream: string,
     private readonly logger: Logger,
+    private readonly captureText: boolean,
     private readonly onFinish: (
       exchange: Exchange,
-      record: RequestRecord | null,
+      finished: FinishedExchange | null,
     ) => void,
   ) {
     this.path = requestPath(req.url);
-    this.requestTap = endpoint ? createRequestTap(endpoint) : null;
+    this.requestTap = endpoint
+      ? createRequestTap(endpoint, { capturePrompt: captureText })
+      : null;
 
     // Listening adds a second reader beside http-proxy's pipe; it never
     // pauses or alters the body on its way upstream.
@@ -82,6 +98,7 @@ export class Exchange {
     if (this.endpoint) {
       this.responseTap = createResponseTap(this.endpoint, {
         contentType: headerValue(proxyRes.headers["content-type"]),
+        captureText: this.captureText,
       });
       proxyRes.on("data", (chunk: Buffer) => this.tapResponse(chunk));
     }
@@ -159,29 +176,39 @@ export class Exchange {
     const endedAtMs = this.upstreamEndedAtMs ?? performance.now();
     const upstreamFailed = this.upstreamError !== null;
 
-    const record = this.endpoint
-      ? buildRecord({
-          id: this.id,
-          method: this.req.method ?? "GET",
-          path: this.path,
-          endpoint: this.endpoint,
-          upstream: this.upstream,
-          status: this.res.headersSent ? this.res.statusCode : null,
-          transport: upstreamFailed ? "upstream_error" : transport,
-          transportError:
-            this.upstreamError ??
-            (transport === "aborted"
-              ? "client closed the connection before the response ended"
-              : null),
-          request: this.finishRequestTap(),
-          response: this.finishResponseTap(),
-          startedAt: this.startedAt,
-          startedAtMs: this.startedAtMs,
-          endedAtMs,
-        })
+    if (!this.endpoint) {
+      this.onFinish(this, null);
+      return;
+    }
+
+    const record = buildRecord({
+      id: this.id,
+      method: this.req.method ?? "GET",
+      path: this.path,
+      endpoint: this.endpoint,
+      upstream: this.upstream,
+      status: this.res.headersSent ? this.res.statusCode : null,
+      transport: upstreamFailed ? "upstream_error" : transport,
+      transportError:
+        this.upstreamError ??
+        (transport === "aborted"
+          ? "client closed the connection before the response ended"
+          : null),
+      request: this.finishRequestTap(),
+      response: this.finishResponseTap(),
+      startedAt: this.startedAt,
+      startedAtMs: this.startedAtMs,
+      endedAtMs,
+    });
+
+    const captured = this.captureText
+      ? {
+          prompt: this.requestTap?.capturedPrompt() ?? null,
+          completion: this.responseTap?.capturedCompletion() ?? null,
+        }
       : null;
 
-    this.onFinish(this, record);
+    this.onFinish(this, { record, captured });
   }
 
   private finishRequestTap(): RequestFacts {

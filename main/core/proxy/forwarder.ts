@@ -10,9 +10,8 @@ import httpProxy from "http-proxy";
 
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
-import type { RequestRecord } from "../record.js";
 import { matchEndpoint } from "../tap/endpoints.js";
-import { Exchange, requestPath } from "./exchange.js";
+import { Exchange, requestPath, type FinishedExchange } from "./exchange.js";
 import { sendError } from "./json-reply.js";
 import { RepeatLimiter } from "./repeat-limiter.js";
 
@@ -23,8 +22,10 @@ export interface ForwarderOptions {
   upstream: URL;
   logger: Logger;
   connectTimeoutMs?: number;
+  /** Whether new requests keep their prompt and completion text; read per request. */
+  captureText?: () => boolean;
   /** Receives one record per tapped inference request, once it has ended. */
-  onRecord: (record: RequestRecord) => void;
+  onRecord: (finished: FinishedExchange) => void;
 }
 
 /**
@@ -106,7 +107,8 @@ export class Forwarder {
       endpoint,
       upstream,
       this.options.logger,
-      (done, record) => this.settle(done, record),
+      this.options.captureText?.() ?? false,
+      (done, finished) => this.settle(done, finished),
     );
     this.exchanges.set(req, exchange);
     this.open.add(exchange);
@@ -142,9 +144,9 @@ export class Forwarder {
     this.proxy.close();
   }
 
-  private settle(exchange: Exchange, record: RequestRecord | null): void {
+  private settle(exchange: Exchange, finished: FinishedExchange | null): void {
     this.open.delete(exchange);
-    if (record) this.options.onRecord(record);
+    if (finished) this.options.onRecord(finished);
 
     if (this.open.size === 0) {
       for (const resolve of this.drainWaiters.splice(0)) resolve();

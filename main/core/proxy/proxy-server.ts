@@ -9,8 +9,7 @@ import type { AddressInfo } from "node:net";
 import { formatHostPort, type ListenAddress } from "../addresses.js";
 import { describeError, TokentapError } from "../errors.js";
 import type { Logger } from "../log.js";
-import type { RequestRecord } from "../record.js";
-import { requestPath } from "./exchange.js";
+import { requestPath, type FinishedExchange } from "./exchange.js";
 import { Forwarder } from "./forwarder.js";
 import { RequestGuard } from "./guard.js";
 import { sendError } from "./json-reply.js";
@@ -34,7 +33,9 @@ export interface ProxyServerOptions {
   logger: Logger;
   connectTimeoutMs?: number;
   handleLocal: LocalHandler;
-  onRecord: (record: RequestRecord) => void;
+  /** Whether new requests keep their prompt and completion text. */
+  captureText?: () => boolean;
+  onRecord: (finished: FinishedExchange) => void;
 }
 
 /**
@@ -60,6 +61,7 @@ export class ProxyServer {
       upstream: options.upstream,
       logger: options.logger,
       connectTimeoutMs: options.connectTimeoutMs,
+      captureText: options.captureText,
       onRecord: options.onRecord,
     });
   }

@@ -1,5 +1,6 @@
 import { JsonScanner } from "./json-scanner.js";
 import type { ScannedObject } from "./json-scanner.js";
+import { capturePromptText } from "./text-capture.js";
 import type { Endpoint, RequestFacts, RequestTap } from "./types.js";
 
 // Prompts, messages and images are skipped unread; only these members are kept.
@@ -9,9 +10,28 @@ const REQUEST_MEMBERS: ReadonlySet<string> = new Set([
   "stream_options",
 ]);
 
+// With prompt capture on, the prompt members are kept too, each up to this
+// size in bytes; a larger one (a long chat history, an image) is not captured.
+const CAPTURE_MEMBERS: ReadonlySet<string> = new Set([
+  ...REQUEST_MEMBERS,
+  "prompt",
+  "messages",
+  "input",
+]);
+const CAPTURE_MAX_VALUE_BYTES = 256 * 1024;
+
+/** Options of a request tap. */
+export interface RequestTapOptions {
+  /** Keep the prompt text (capped), for prompt capture. Default false. */
+  capturePrompt?: boolean;
+}
+
 /** Creates a tap that reads the model and streaming options off a request body. */
-export function createRequestTap(endpoint: Endpoint): RequestTap {
-  return new JsonRequestTap(endpoint);
+export function createRequestTap(
+  endpoint: Endpoint,
+  options: RequestTapOptions = {},
+): RequestTap {
+  return new JsonRequestTap(endpoint, options.capturePrompt ?? false);
 }
 
 /**
@@ -29,11 +49,20 @@ class JsonRequestTap implements RequestTap {
   private body: ScannedObject | null = null;
   private facts: RequestFacts | null = null;
 
-  constructor(endpoint: Endpoint) {
+  constructor(
+    endpoint: Endpoint,
+    private readonly capturePrompt: boolean,
+  ) {
     this.endpoint = endpoint;
     this.scanner = new JsonScanner({
       mode: "document",
-      select: REQUEST_MEMBERS,
+      select: capturePrompt ? CAPTURE_MEMBERS : REQUEST_MEMBERS,
+      ...(capturePrompt
+        ? {
+            maxValueBytes: CAPTURE_MAX_VALUE_BYTES,
+            captureBudgetBytes: CAPTURE_MAX_VALUE_BYTES + 4096,
+          }
+        : {}),
       onResult: (result) => {
         if (result.kind === "object") this.body ??= result;
       },
@@ -50,6 +79,11 @@ class JsonRequestTap implements RequestTap {
       this.facts = this.readFacts();
     }
     return this.facts;
+  }
+
+  capturedPrompt(): string | null {
+    if (!this.capturePrompt || this.body === null) return null;
+    return capturePromptText(this.body.members);
   }
 
   retainedBytes(): number {

@@ -13,6 +13,7 @@ import { OllamaInterpreter } from "./ollama.js";
 import { ResponsesInterpreter } from "./openai-responses.js";
 import { OpenAiInterpreter } from "./openai.js";
 import { SseReader } from "./sse-reader.js";
+import { captureResponseText, TextCapture } from "./text-capture.js";
 import type { SseEvent } from "./sse-reader.js";
 import type { Endpoint, ResponseFacts, ResponseTap } from "./types.js";
 
@@ -20,6 +21,8 @@ import type { Endpoint, ResponseFacts, ResponseTap } from "./types.js";
 export interface ResponseTapOptions {
   /** The upstream's `Content-Type` header, or null when it sent none. */
   contentType: string | null;
+  /** Keep the generated text (capped), for prompt capture. Default false. */
+  captureText?: boolean;
 }
 
 /** The part of a framing reader the tap drives. */
@@ -37,7 +40,11 @@ export function createResponseTap(
   endpoint: Endpoint,
   options: ResponseTapOptions,
 ): ResponseTap {
-  return new StreamingResponseTap(endpoint, options.contentType);
+  return new StreamingResponseTap(
+    endpoint,
+    options.contentType,
+    options.captureText ? new TextCapture() : null,
+  );
 }
 
 /** Returns the interpreter for an endpoint's response shape. */
@@ -66,7 +73,11 @@ class StreamingResponseTap implements ResponseTap {
   private values = 0;
   private facts: ResponseFacts | null = null;
 
-  constructor(endpoint: Endpoint, contentType: string | null) {
+  constructor(
+    endpoint: Endpoint,
+    contentType: string | null,
+    private readonly completion: TextCapture | null,
+  ) {
     this.interpreter = createInterpreter(endpoint);
     this.framing = chooseFraming(endpoint, contentType);
     this.labelledNdjson = mediaTypeOf(contentType) === "application/x-ndjson";
@@ -99,6 +110,10 @@ class StreamingResponseTap implements ResponseTap {
     return this.facts;
   }
 
+  capturedCompletion(): string | null {
+    return this.completion?.result() ?? null;
+  }
+
   retainedBytes(): number {
     return this.reader?.retainedBytes() ?? 0;
   }
@@ -127,13 +142,16 @@ class StreamingResponseTap implements ResponseTap {
 
   private readValue(result: ScanResult): void {
     this.values++;
-    if (result.kind === "object")
-      this.interpreter.read(result, null, this.atMs);
+    if (result.kind !== "object") return;
+    this.interpreter.read(result, null, this.atMs);
+    if (this.completion) captureResponseText(result.members, this.completion);
   }
 
   // `data: [DONE]` and `data: null` carry nothing to read.
   private readEvent(event: SseEvent): void {
     if (event.done || event.result?.kind !== "object") return;
     this.interpreter.read(event.result, event.type, this.atMs);
+    if (this.completion)
+      captureResponseText(event.result.members, this.completion);
   }
 }

@@ -62,6 +62,8 @@ export interface ResponseFacts {
 export interface RequestTap {
   push(chunk: Buffer): void;
   finish(): RequestFacts;
+  /** The prompt text, when the tap was created to capture it; call after `finish`. */
+  capturedPrompt(): string | null;
   /** Bytes the tap currently retains between chunks; stays under a small constant. */
   retainedBytes(): number;
 }
@@ -72,6 +74,8 @@ export interface ResponseTap {
   push(chunk: Buffer, atMs: number): void;
   /** Ends the body (normally or not) and returns what was read. */
   finish(): ResponseFacts;
+  /** The generated text, when the tap was created to capture it; call after `finish`. */
+  capturedCompletion(): string | null;
   /** Bytes the tap currently retains between chunks; stays under a small constant. */
   retainedBytes(): number;
 }

@@ -1,11 +1,4 @@
-import {
-  copyFile,
-  mkdir,
-  mkdtemp,
-  readFile,
-  rm,
-  symlink,
-} from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +20,10 @@ export function gpuFixture(name: string): string {
 export interface FakeToolsOptions {
   /** File `lspci -vvv` prints; it prints nothing when omitted. */
   lspciOutput?: string;
-  /** File nvidia-smi prints; when omitted or missing it fails as without a driver. */
+  /**
+   * File nvidia-smi prints. Default `scratchCsv`, which does not exist until
+   * a test writes it, so nvidia-smi fails as on a host without a driver.
+   */
   nvidiaSmiCsv?: string;
   /** False leaves nvidia-smi off PATH, as on a host without the NVIDIA tools. Default true. */
   withNvidiaSmi?: boolean;
@@ -47,6 +43,8 @@ export interface FakeTools {
   env: NodeJS.ProcessEnv;
   /** Scratch folder of this instance, removed by `remove`. */
   dir: string;
+  /** Path in `dir` that nvidia-smi prints when `nvidiaSmiCsv` is omitted. */
+  scratchCsv: string;
   /** Reads the nvidia-smi runs recorded so far. */
   readCalls(): Promise<{ starts: FakeCall[]; ends: number; overlaps: number }>;
   remove(): Promise<void>;
@@ -63,6 +61,7 @@ export async function createFakeTools(
 ): Promise<FakeTools> {
   const dir = await mkdtemp(join(tmpdir(), "tokentap-gpu-"));
   const callsFile = join(dir, "nvidia-smi-calls.log");
+  const scratchCsv = join(dir, "nvidia-smi.csv");
 
   let binDir = FAKE_BIN_DIR;
   if (options.withNvidiaSmi === false) {
@@ -73,11 +72,10 @@ export async function createFakeTools(
   const env: NodeJS.ProcessEnv = {
     PATH: binDir,
     FAKE_NVIDIA_SMI_CALLS: callsFile,
+    FAKE_NVIDIA_SMI_CSV: options.nvidiaSmiCsv ?? scratchCsv,
   };
   if (options.lspciOutput !== undefined)
     env.FAKE_LSPCI_OUTPUT = options.lspciOutput;
-  if (options.nvidiaSmiCsv !== undefined)
-    env.FAKE_NVIDIA_SMI_CSV = options.nvidiaSmiCsv;
   if (options.delaySeconds !== undefined)
     env.FAKE_NVIDIA_SMI_DELAY_S = String(options.delaySeconds);
   if (options.firstCall !== undefined)
@@ -86,6 +84,7 @@ export async function createFakeTools(
   return {
     env,
     dir,
+    scratchCsv,
     readCalls: () => readCalls(callsFile),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
@@ -112,17 +111,6 @@ async function readCalls(
     ends: lines.filter((fields) => fields[0] === "end").length,
     overlaps: lines.filter((fields) => fields[0] === "overlap").length,
   };
-}
-
-/** Copies a captured output into `dir` under `name`, for a test that changes it later. */
-export async function copyFixture(
-  name: string,
-  dir: string,
-  targetName = name,
-): Promise<string> {
-  const target = join(dir, targetName);
-  await copyFile(gpuFixture(name), target);
-  return target;
 }
 
 /** A logger that keeps its formatted lines, debug included. */

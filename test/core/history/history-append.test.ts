@@ -134,6 +134,17 @@ describe("History.append", () => {
     expect(log.at("info")).toContain("history closed");
   });
 
+  it("warns when closed before load", async () => {
+    const opened = openHistory();
+
+    opened.append(makeRecord());
+    await opened.close();
+
+    expect(log.at("warn")).toContain(
+      "history closed before load; 1 records were not written",
+    );
+  });
+
   it("trims the file once it reaches twice maxRecords", async () => {
     const records = Array.from({ length: 10 }, () => makeRecord());
     const opened = openHistory({ maxRecords: 5 });

@@ -96,6 +96,20 @@ describe("History on a failing file system", () => {
     expect(await readFile(filePath, "utf8")).toBe(linesOf(records));
   });
 
+  it("drops records appended before a disabled load", async () => {
+    await mount("1m");
+    await remountReadOnly(mountPoint);
+
+    const history = openHistory();
+    history.append(makeRecord());
+    await history.load();
+    await history.close();
+
+    expect(history.status().droppedRecords).toBe(1);
+    expect(history.status().pendingRecords).toBe(0);
+    expect(log.at("warn")).not.toContain("closed before load");
+  });
+
   it("keeps records when a read-only file needs a rewrite", async () => {
     const records = [makeRecord()];
     await mount("1m");
