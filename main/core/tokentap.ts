@@ -11,7 +11,7 @@ import { History } from "./history/history.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import { DEFAULT_STOP_GRACE_MS, ProxyServer } from "./proxy/proxy-server.js";
-import type { GpuSample, RequestRecord } from "./record.js";
+import type { GpuSample } from "./record.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings/settings.js";
 import { validateSettingsPatch } from "./settings/validate.js";
 import { GpuSeriesBuffer } from "./snapshot/gpu-series.js";
