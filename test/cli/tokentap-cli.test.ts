@@ -1,4 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -17,9 +21,10 @@ interface CliRun {
   exited: Promise<number | null>;
 }
 
+/** Runs `tokentap`; history is off unless `env` turns it on, so no run writes to the home folder. */
 function runCli(args: string[], env: Record<string, string> = {}): CliRun {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, TOKENTAP_HISTORY: "off", ...env },
   });
   let stdout = "";
   let stderr = "";
@@ -123,6 +128,79 @@ describe("tokentap CLI", () => {
 
     expect(reply.body.equals(Buffer.concat(lines))).toBe(true);
     expect(await run.exited).toBe(0);
+  });
+
+  it("writes history to --data-dir and reads it back", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "tokentap-cli-"));
+    upstream = await new FakeUpstream().start();
+    upstream.setHandler((_req, res) =>
+      res.end(
+        '{"model":"m","done":true,"eval_count":2,"eval_duration":1000000}',
+      ),
+    );
+    const args = [
+      "serve",
+      "--listen",
+      "127.0.0.1:0",
+      "--upstream",
+      upstream.url.origin,
+      "--data-dir",
+      dataDir,
+    ];
+
+    const first = runCli(args, { TOKENTAP_HISTORY: "on" });
+    running.push(first);
+    const firstUrl = await waitForListenUrl(first);
+    await send(`${firstUrl}/api/generate`, {
+      method: "POST",
+      body: '{"model":"m","stream":false}',
+    });
+    first.child.kill("SIGTERM");
+    await first.exited;
+    const file = await readFile(join(dataDir, "requests.jsonl"), "utf8");
+
+    const second = runCli(args, { TOKENTAP_HISTORY: "on" });
+    running.push(second);
+    const secondUrl = await waitForListenUrl(second);
+    const records = (
+      await send(`${secondUrl}/tokentap/api/requests`)
+    ).json() as unknown[];
+    second.child.kill("SIGTERM");
+    await second.exited;
+    await rm(dataDir, { recursive: true, force: true });
+
+    expect(file.trim().split("\n")).toHaveLength(1);
+    expect(records).toHaveLength(1);
+  });
+
+  it("keeps no history file with --no-history", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "tokentap-cli-"));
+    const run = runCli([
+      "serve",
+      "--listen",
+      "127.0.0.1:0",
+      "--no-history",
+      "--data-dir",
+      dataDir,
+    ]);
+    running.push(run);
+
+    await waitForListenUrl(run);
+    run.child.kill("SIGTERM");
+    await run.exited;
+    const created = existsSync(join(dataDir, "requests.jsonl"));
+    await rm(dataDir, { recursive: true, force: true });
+
+    expect(created).toBe(false);
+  });
+
+  it("rejects an invalid TOKENTAP_STORE_SIZE naming the flag", async () => {
+    const run = runCli(["serve"], { TOKENTAP_STORE_SIZE: "0" });
+
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toContain(
+      "invalid --store-size 0: use an integer from 1 to 1000000",
+    );
   });
 
   it("warns when listening beyond loopback", async () => {

@@ -10,7 +10,11 @@ const isNumberOrNull: FieldCheck = (value) =>
   value === null || (typeof value === "number" && Number.isFinite(value));
 const isIntegerOrNull: FieldCheck = (value) =>
   value === null || Number.isInteger(value);
-/** ISO 8601 date and time as `Date.toISOString` writes it, or with an offset. A regular expression is ten times faster here than `Date.parse`. */
+/**
+ * ISO 8601 date and time as `Date.toISOString` writes it, or with an offset.
+ * On Node 20 this test ran about ten times faster than `Date.parse`, which
+ * matters when loading 100,000 lines.
+ */
 const ISO_TIME =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 const isTime: FieldCheck = (value) =>

@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TokentapError } from "../../../main/core/errors.js";
 import { GpuSampleError } from "../../../main/core/gpu/gpu-sample-error.js";
 import {
-  backoffIntervalMs,
   GpuSampler,
   type GpuSamplerOptions,
 } from "../../../main/core/gpu/gpu-sampler.js";
@@ -97,20 +96,6 @@ describe("GpuSampler options", () => {
 
   it("defaults to a 2 s interval", () => {
     expect(new GpuSampler(base).intervalMs).toBe(2000);
-  });
-});
-
-describe("backoffIntervalMs", () => {
-  it("doubles per miss up to 60 s", () => {
-    const intervals = [1, 2, 3, 4, 5, 6].map((misses) =>
-      backoffIntervalMs(2000, misses),
-    );
-
-    expect(intervals).toEqual([4000, 8000, 16_000, 32_000, 60_000, 60_000]);
-  });
-
-  it("never goes below an interval longer than 60 s", () => {
-    expect(backoffIntervalMs(90_000, 3)).toBe(90_000);
   });
 });
 
@@ -287,6 +272,26 @@ describe("GpuSampler", () => {
     expect(samples).toHaveLength(1);
   });
 
+  it("replaces a probe that exited between samples", async () => {
+    const { sampler, tools, lines } = await createHarness({
+      nvidiaSmiCsv: gpuFixture("nvidia-smi-h200.csv"),
+    });
+    await sampler.sampleOnce();
+    const [first] = (await tools.readCalls()).starts;
+
+    process.kill(first!.parentPid, "SIGKILL");
+    // The sampler's child is reaped, and its exit event handled, once the pid is unknown.
+    await waitFor(() => !pidExists(first!.parentPid), "the probe to exit");
+    const samples = await sampler.sampleOnce();
+    const [, second] = (await tools.readCalls()).starts;
+
+    expect(samples).toHaveLength(1);
+    expect(second?.parentPid).not.toBe(first?.parentPid);
+    expect(
+      linesMatching(lines, /WARN .*exited between samples.*signal SIGKILL/),
+    ).toHaveLength(1);
+  });
+
   it("samples on start and logs start and stop", async () => {
     const { sampler, delivered, lines } = await createHarness({
       nvidiaSmiCsv: gpuFixture("nvidia-smi-h200.csv"),
@@ -343,3 +348,12 @@ describe("GpuSampler", () => {
     ).toHaveLength(1);
   });
 });
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
