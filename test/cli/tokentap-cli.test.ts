@@ -31,7 +31,7 @@ function runCli(args: string[], env: Record<string, string> = {}): CliRun {
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
+    child.once("close", (code) => resolve(code)),
   );
 
   return { child, stdout: () => stdout, stderr: () => stderr, exited };

@@ -7,10 +7,10 @@ import { mebibytesToBytes } from "./nvidia-smi.js";
  * (utilisation, memory used, temperature or power). The entries arrive as
  * JSON from the probe process, so every field is checked here.
  *
- * Which fields systeminformation fills: utilisation, memory and power only
- * for NVIDIA cards it matched to an `nvidia-smi` row; GPU temperature also
- * for Apple built-in GPUs when the optional `macos-temperature-sensor`
- * package is installed; for AMD and Intel only vendor, model and `vram`.
+ * systeminformation fills utilisation, memory and power only for NVIDIA
+ * cards it matched to an `nvidia-smi` row. It adds GPU temperature for
+ * Apple built-in GPUs when the optional `macos-temperature-sensor` package
+ * is installed. For AMD and Intel it reports only vendor, model and `vram`.
  * On Linux `vram` is the largest PCI memory region from `lspci`, not the
  * memory on the card, so it is ignored there.
  *

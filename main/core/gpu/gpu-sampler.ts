@@ -30,7 +30,7 @@ export interface GpuSamplerOptions {
 
 /**
  * Samples the GPUs on a timer through a child probe process, so the tools'
- * synchronous execs never block the caller's event loop. At most one
+ * synchronous execs block that process and not the caller's event loop. At most one
  * sample runs at a time: a tick that finds one still running is skipped.
  * While samples find no GPU or fail, the interval doubles up to 60 s, and
  * it returns to `intervalMs` once a GPU is found. A sample that exceeds
@@ -113,8 +113,9 @@ export class GpuSampler {
    * Samples all GPUs once, passes the samples to `onSamples` and returns
    * them. While a sample runs, returns that sample's promise instead of
    * starting another. A failure is logged, delivered as an empty array and
-   * rethrown; expected failures are a `GpuSampleError`, and one with code
-   * `SAMPLER_STOPPED` is neither logged nor delivered.
+   * rethrown, as a `GpuSampleError` for every expected cause. A sample cut
+   * short by `stop` rejects with code `SAMPLER_STOPPED` and is neither
+   * logged nor delivered.
    */
   sampleOnce(): Promise<GpuSample[]> {
     if (this.#inFlight !== null) return this.#inFlight;
@@ -187,7 +188,7 @@ export class GpuSampler {
     this.#afterSample([], true);
   }
 
-  /** Kills `probe` unless it is gone already and forgets it; `stop` and the next probe wait for its exit. */
+  /** Kills `probe` and drops the sampler's reference to it. `stop` and the next probe wait for its exit. */
   #retire(probe: ProbeProcess): void {
     if (this.#probe === probe) this.#probe = null;
 

@@ -34,7 +34,7 @@ export interface NvidiaSmiRun {
   signal: string | null;
 }
 
-/** Whether the run failed because no `nvidia-smi` executable is on PATH. */
+/** Returns whether the run failed because no `nvidia-smi` executable is on PATH. */
 export function isNvidiaSmiMissing(run: NvidiaSmiRun): boolean {
   return run.errorCode === "ENOENT";
 }
@@ -115,8 +115,8 @@ function sampleFromRow(
 
 /**
  * Parses one numeric field. nvidia-smi writes unavailable values as words in
- * brackets (`[N/A]`, `[Not Supported]`, `[Unknown Error]`) and older drivers
- * as a bare `N/A`; all of them become null, while a real `0` stays 0.
+ * brackets (`[N/A]`, `[Not Supported]`, `[Unknown Error]`), and older drivers
+ * write a bare `N/A`. All of them become null, while a real `0` stays 0.
  */
 function parseReading(field: string): number | null {
   if (field === "" || field.startsWith("[")) return null;

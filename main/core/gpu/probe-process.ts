@@ -35,7 +35,7 @@ export class ProbeProcess {
   readonly #exited: Promise<void>;
   #nextId = 1;
   #alive = true;
-  /** Why the probe was killed, or null while it runs. */
+  /** Reason the probe was killed, or null while it runs. */
   #killReason: "stopped" | "timeout" | null = null;
   #stderrTail = "";
   #exitDescription = "";
@@ -161,7 +161,7 @@ export class ProbeProcess {
     if (pid === undefined || !this.#alive) return;
 
     // Keep the event loop alive until the exit event, so awaiting `kill`
-    // completes even when nothing else holds the loop.
+    // completes even when nothing else keeps the loop running.
     this.#child.ref();
     try {
       if (USE_PROCESS_GROUP) process.kill(-pid, "SIGKILL");

@@ -1,7 +1,7 @@
 /**
  * Source of the probe process, run as `node -e` so the same text works from
  * the compiled `dist/` tree and from TypeScript sources under a test runner,
- * with no separate entry file to locate. The probe answers two requests over
+ * with no separate entry file to locate. The probe handles two requests over
  * the IPC channel:
  *
  * - `nvidia-smi`: runs nvidia-smi asynchronously and returns its output and
@@ -25,11 +25,14 @@ function runNvidiaSmi(args) {
   return new Promise((resolve) => {
     const options = { windowsHide: true, maxBuffer: MAX_OUTPUT_BYTES };
     execFile("nvidia-smi", args, options, (error, stdout, stderr) => {
+      // error.code is the exit status for a failed run, and a string such
+      // as ENOENT when nvidia-smi could not start.
+      const code = error ? error.code : 0;
       resolve({
         stdout: String(stdout),
         stderr: String(stderr),
-        exitCode: error ? (typeof error.code === "number" ? error.code : null) : 0,
-        errorCode: error && typeof error.code === "string" ? error.code : null,
+        exitCode: typeof code === "number" ? code : null,
+        errorCode: typeof code === "string" ? code : null,
         signal: error && error.signal ? error.signal : null,
       });
     });

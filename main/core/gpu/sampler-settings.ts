@@ -2,7 +2,7 @@ import { TokentapError } from "../errors.js";
 
 export const DEFAULT_GPU_SAMPLE_INTERVAL_MS = 2000;
 export const MIN_GPU_SAMPLE_INTERVAL_MS = 250;
-/** Longest interval the sampler backs off to while it finds no GPU or samples fail. */
+/** Maximum interval the sampler backs off to while samples find no GPU or fail. */
 export const MAX_GPU_BACKOFF_INTERVAL_MS = 60_000;
 export const DEFAULT_GPU_SAMPLE_TIMEOUT_MS = 10_000;
 export const MIN_GPU_SAMPLE_TIMEOUT_MS = 100;

@@ -51,10 +51,10 @@ export interface FakeTools {
 }
 
 /**
- * Creates the fake tool environment. PATH holds only fake tools, so a real
- * nvidia-smi, clinfo or xrandr on the test host cannot change the result,
- * and the other tools systeminformation tries (dmidecode, clinfo, xdpyinfo,
- * xrandr) are not found.
+ * Creates the fake tool environment. PATH contains only fake tools, so a
+ * real nvidia-smi on the test host cannot change the result. The other
+ * tools systeminformation tries (dmidecode, clinfo, xdpyinfo, xrandr) are
+ * then not found.
  */
 export async function createFakeTools(
   options: FakeToolsOptions = {},
@@ -113,7 +113,7 @@ async function readCalls(
   };
 }
 
-/** A logger that keeps its formatted lines, debug included. */
+/** Creates a logger that keeps its formatted lines, debug included. */
 export function createMemoryLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   return {
@@ -122,7 +122,7 @@ export function createMemoryLogger(): { logger: Logger; lines: string[] } {
   };
 }
 
-/** Whether `pid` names a live process; on Linux a zombie counts as gone. */
+/** Returns whether `pid` names a live process. On Linux a zombie counts as gone. */
 export async function isProcessRunning(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
