@@ -1,6 +1,6 @@
 import { serveCommands } from "./command-server.js";
 import { HeldStreams, type HeldStreamsArgs } from "./load/held-streams.js";
-import { runRequestLoad, type RequestLoadArgs } from "./load/request-load.js";
+import { RequestSeries, type RequestLoadArgs } from "./load/request-load.js";
 import { runStreamLoad, type StreamLoadArgs } from "./load/stream-load.js";
 import { loadAgent } from "./load/target.js";
 import { chatRequestBody, generateRequestBody } from "./ollama-bodies.js";
@@ -13,10 +13,33 @@ import { chatRequestBody, generateRequestBody } from "./ollama-bodies.js";
 const chatBody = chatRequestBody();
 const generateBody = generateRequestBody();
 const held = new HeldStreams();
+const requestSeries = new Map<string, RequestSeries>();
+
+function runRequestRound(args: RequestLoadArgs): Promise<void> {
+  let series = requestSeries.get(args.series);
+  if (!series) {
+    series = new RequestSeries();
+    requestSeries.set(args.series, series);
+  }
+  return series.runRound(args, chatBody);
+}
+
+/** Returns the summary of a series and forgets it. */
+function takeRequestResult(name: string) {
+  const series = requestSeries.get(name);
+  if (!series)
+    throw new Error(
+      `no request series "${name}"; send requests with that series first`,
+    );
+  requestSeries.delete(name);
+  return series.result();
+}
 
 serveCommands(
   {
-    requests: (args) => runRequestLoad(args as RequestLoadArgs, chatBody),
+    requests: (args) => runRequestRound(args as RequestLoadArgs),
+    "request-results": (args) =>
+      takeRequestResult((args as { series: string }).series),
     streams: (args) => runStreamLoad(args as StreamLoadArgs, generateBody),
     "open-held": (args) => held.open(args as HeldStreamsArgs, generateBody),
     "finish-held": () => held.finish(),

@@ -1,7 +1,12 @@
-import { performance } from "node:perf_hooks";
-
 import type { BenchChild } from "./bench-child.js";
 import { benchConfig, type StreamLevel } from "./config.js";
+import {
+  addSpans,
+  meterCpu,
+  shareOf,
+  type CpuShare,
+  type CpuSpan,
+} from "./cpu-meter.js";
 import type { HeldStreamsArgs } from "./load/held-streams.js";
 import type {
   RequestLoadArgs,
@@ -13,7 +18,6 @@ import type {
   StreamLoadResult,
 } from "./load/stream-load.js";
 import { generateLines } from "./ollama-bodies.js";
-import { readMachineBusyMicros } from "./machine-load.js";
 import type {
   IsolatedTapArgs,
   IsolatedTapResult,
@@ -27,15 +31,6 @@ export interface BenchProcesses {
   load: BenchChild;
   directUrl: string;
   proxyUrl: string;
-}
-
-/** Share of one core each process used during a phase; 1 is one core busy all the time. */
-export interface CpuShare {
-  upstream: number;
-  proxy: number;
-  load: number;
-  /** CPU used by every other process of the machine, or null where /proc/stat is missing. */
-  others: number | null;
 }
 
 export interface Measured<T> {
@@ -75,21 +70,50 @@ const expectedLines = streams.tokenLines + 1;
 /** Runs requests and streams through both paths once, unmeasured, so JIT and pools are warm. */
 export async function warmUp(processes: BenchProcesses): Promise<void> {
   for (const url of [processes.directUrl, processes.proxyUrl]) {
-    await runRequests(processes, url, requests.warmupMs);
+    await runRequestRound(processes, "warm-up", url, requests.warmupMs);
+    await takeRequestResult(processes, "warm-up");
     await runStreams(processes, url, streams.warmup);
   }
 }
 
+/**
+ * Runs `rounds` rounds of non-streaming requests to each target, swapping
+ * which target goes first every round, and adds the rounds of each up.
+ */
 export async function measureRequests(
   processes: BenchProcesses,
 ): Promise<Pair<RequestLoadResult>> {
+  const targets = { direct: processes.directUrl, through: processes.proxyUrl };
+  const spans: Partial<Record<keyof typeof targets, CpuSpan>> = {};
+
+  for (let round = 0; round < requests.rounds; round++) {
+    const order =
+      round % 2 === 0
+        ? (["direct", "through"] as const)
+        : (["through", "direct"] as const);
+
+    for (const name of order) {
+      const { span } = await meterCpu(processes, () =>
+        runRequestRound(processes, name, targets[name], requests.roundMs),
+      );
+      const previous = spans[name];
+      spans[name] = previous ? addSpans(previous, span) : span;
+    }
+  }
+
+  const measured = async (name: keyof typeof targets) => {
+    const span = spans[name];
+    if (!span)
+      throw new Error(`no rounds ran for ${name}; set requests.rounds above 0`);
+    return {
+      result: await takeRequestResult(processes, name),
+      cpu: shareOf(span),
+    };
+  };
+
   return {
-    direct: await measureCpu(processes, () =>
-      runRequests(processes, processes.directUrl, requests.durationMs),
-    ),
-    through: await measureCpu(processes, () =>
-      runRequests(processes, processes.proxyUrl, requests.durationMs),
-    ),
+    direct: await measured("direct"),
+    through: await measured("through"),
   };
 }
 
@@ -179,22 +203,27 @@ function heldBodyBytes(): number {
   return sent + Math.floor((lines[memory.heldLines]?.length ?? 0) / 2);
 }
 
-function runRequests(
+function runRequestRound(
   processes: BenchProcesses,
+  series: string,
   url: string,
   durationMs: number,
-): Promise<RequestLoadResult> {
+): Promise<void> {
   const args: RequestLoadArgs = {
+    series,
     url,
     path: requests.path,
     concurrency: requests.concurrency,
     durationMs,
   };
-  return processes.load.call<RequestLoadResult>(
-    "requests",
-    args,
-    durationMs + commandTimeoutMs,
-  );
+  return processes.load.call("requests", args, durationMs + commandTimeoutMs);
+}
+
+function takeRequestResult(
+  processes: BenchProcesses,
+  series: string,
+): Promise<RequestLoadResult> {
+  return processes.load.call<RequestLoadResult>("request-results", { series });
 }
 
 function runStreams(
@@ -220,38 +249,6 @@ async function measureCpu<T>(
   processes: BenchProcesses,
   run: () => Promise<T>,
 ): Promise<Measured<T>> {
-  const before = await sampleCpu(processes);
-  const startedAt = performance.now();
-
-  const result = await run();
-
-  const wallMicros = (performance.now() - startedAt) * 1000;
-  const after = await sampleCpu(processes);
-  const share = (index: number) =>
-    ((after.processes[index] ?? 0) - (before.processes[index] ?? 0)) /
-    wallMicros;
-  const ours = share(0) + share(1) + share(2) + share(3);
-
-  let others: number | null = null;
-  if (before.machine !== null && after.machine !== null) {
-    others = Math.max(0, (after.machine - before.machine) / wallMicros - ours);
-  }
-
-  return {
-    result,
-    cpu: { upstream: share(0), proxy: share(1), load: share(2), others },
-  };
-}
-
-/** CPU time so far of the three children and this process, and of the whole machine, in microseconds. */
-async function sampleCpu(
-  processes: BenchProcesses,
-): Promise<{ processes: number[]; machine: number | null }> {
-  const children = [processes.upstream, processes.proxy, processes.load];
-  const times = await Promise.all(children.map((child) => child.cpuMicros()));
-  const own = process.cpuUsage();
-  return {
-    processes: [...times, own.user + own.system],
-    machine: readMachineBusyMicros(),
-  };
+  const { result, span } = await meterCpu(processes, run);
+  return { result, cpu: shareOf(span) };
 }

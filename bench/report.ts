@@ -1,7 +1,8 @@
 import { benchConfig } from "./config.js";
 import type { RequestLoadResult } from "./load/request-load.js";
 import type { MachineInfo } from "./machine.js";
-import type { CpuShare, MemoryResult, Pair, StreamPair } from "./phases.js";
+import type { CpuShare } from "./cpu-meter.js";
+import type { MemoryResult, Pair, StreamPair } from "./phases.js";
 import type { TargetResult } from "./targets.js";
 
 /** Everything one run measured, as written to bench/out/results.json. */
@@ -36,7 +37,7 @@ function requestsSection(pair: Pair<RequestLoadResult>): string {
   const through = pair.through.result;
 
   return [
-    `Non-streaming POST ${requests.path}, ${requests.concurrency} concurrent, ${requests.durationMs / 1000} s each`,
+    `Non-streaming POST ${requests.path}, ${requests.concurrency} concurrent, ${requests.rounds} alternating rounds of ${requests.roundMs / 1000} s each`,
     table([
       ["", "direct", "through", "through/direct"],
       ratioRow(

@@ -5,6 +5,8 @@ import { summarize, type Summary } from "../stats.js";
 import { loadAgent, parseTarget, type Target } from "./target.js";
 
 export interface RequestLoadArgs {
+  /** Name of the series this round adds to, so rounds of one target add up. */
+  series: string;
   url: string;
   path: string;
   concurrency: number;
@@ -15,53 +17,59 @@ export interface RequestLoadResult {
   completed: number;
   failed: number;
   firstError: string | null;
+  /** Wall time of all rounds together, in milliseconds. */
   elapsedMs: number;
   requestsPerSecond: number;
   latencyMs: Summary;
 }
 
-/**
- * Keeps `concurrency` requests in flight for `durationMs`: each worker sends
- * its next request as soon as the previous response has ended. A response
- * counts as completed when its status is 200 and its body matches its
- * `content-length`.
- */
-export async function runRequestLoad(
-  args: RequestLoadArgs,
-  body: Buffer,
-): Promise<RequestLoadResult> {
-  const target = parseTarget(args.url);
-  const latencies: number[] = [];
-  let failed = 0;
-  let firstError: string | null = null;
+/** Latencies and failures of one target's requests, gathered over several rounds. */
+export class RequestSeries {
+  private readonly latencies: number[] = [];
+  private failed = 0;
+  private firstError: string | null = null;
+  private elapsedMs = 0;
 
-  const startedAt = performance.now();
-  const deadline = startedAt + args.durationMs;
+  /**
+   * Keeps `concurrency` requests in flight for `durationMs`: each worker
+   * sends its next request as soon as the previous response has ended. A
+   * response counts as completed when its status is 200 and its body
+   * matches its `content-length`.
+   */
+  async runRound(args: RequestLoadArgs, body: Buffer): Promise<void> {
+    const target = parseTarget(args.url);
+    const startedAt = performance.now();
+    const deadline = startedAt + args.durationMs;
 
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const sentAt = performance.now();
-      try {
-        await sendRequest(target, args.path, body);
-        latencies.push(performance.now() - sentAt);
-      } catch (error) {
-        failed++;
-        firstError ??= error instanceof Error ? error.message : String(error);
+    const worker = async () => {
+      while (performance.now() < deadline) {
+        const sentAt = performance.now();
+        try {
+          await sendRequest(target, args.path, body);
+          this.latencies.push(performance.now() - sentAt);
+        } catch (error) {
+          this.failed++;
+          this.firstError ??=
+            error instanceof Error ? error.message : String(error);
+        }
       }
-    }
-  };
+    };
 
-  await Promise.all(Array.from({ length: args.concurrency }, worker));
-  const elapsedMs = performance.now() - startedAt;
+    await Promise.all(Array.from({ length: args.concurrency }, worker));
+    this.elapsedMs += performance.now() - startedAt;
+  }
 
-  return {
-    completed: latencies.length,
-    failed,
-    firstError,
-    elapsedMs,
-    requestsPerSecond: latencies.length / (elapsedMs / 1000),
-    latencyMs: summarize(latencies),
-  };
+  /** Summarises every round so far. */
+  result(): RequestLoadResult {
+    return {
+      completed: this.latencies.length,
+      failed: this.failed,
+      firstError: this.firstError,
+      elapsedMs: this.elapsedMs,
+      requestsPerSecond: this.latencies.length / (this.elapsedMs / 1000),
+      latencyMs: summarize(this.latencies),
+    };
+  }
 }
 
 function sendRequest(

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 
 import { TokentapError } from "../core/errors.js";
+import { GpuSampler } from "../core/gpu/gpu-sampler.js";
 import { createStderrLogger } from "../core/log.js";
 import { Tokentap } from "../core/tokentap.js";
 import { parseServeOptions, SERVE_HELP } from "./serve-options.js";
@@ -60,6 +61,8 @@ async function serve(args: readonly string[]): Promise<number> {
     settings: options.settings,
     dataDir: options.dataDir,
     logger,
+    createGpuSampler: (intervalMs, onSamples, gpuLogger) =>
+      new GpuSampler({ intervalMs, onSamples, logger: gpuLogger }),
   });
 
   try {

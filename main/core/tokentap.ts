@@ -13,7 +13,11 @@ import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import { DEFAULT_STOP_GRACE_MS, ProxyServer } from "./proxy/proxy-server.js";
 import type { GpuSample } from "./record.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings/settings.js";
-import { validateSettingsPatch } from "./settings/validate.js";
+import type { SettingsUpdateResult } from "./settings/update-result.js";
+import {
+  InvalidSettingsError,
+  validateSettingsPatch,
+} from "./settings/validate.js";
 import { GpuSeriesBuffer } from "./snapshot/gpu-series.js";
 import { SnapshotHub } from "./snapshot/snapshot-hub.js";
 import {
@@ -135,6 +139,8 @@ export class Tokentap {
         snapshot: () => this.snapshot(),
         subscribe: (listener) => this.hub.subscribe(listener),
         watch: () => this.loadedModels.watch(),
+        settings: () => this.currentSettings(),
+        updateSettings: (patch) => this.updateSettings(patch),
       }),
     });
   }
@@ -220,6 +226,35 @@ export class Tokentap {
       this.hub.changed();
     }
     return { settings: this.currentSettings(), changed };
+  }
+
+  /**
+   * Applies a settings change and reports the outcome instead of throwing,
+   * for forms: invalid values come back with one issue per setting.
+   */
+  async updateSettings(patch: unknown): Promise<SettingsUpdateResult> {
+    try {
+      const { settings, changed } = await this.applySettings(
+        validateSettingsPatch(patch),
+      );
+      return { ok: true, settings, changed };
+    } catch (error) {
+      if (error instanceof InvalidSettingsError) {
+        return { ok: false, message: error.message, issues: [...error.issues] };
+      }
+      if (error instanceof TokentapError) {
+        const setting =
+          error.code === "PORT_IN_USE" || error.code === "LISTEN_FAILED"
+            ? "listen"
+            : "(settings)";
+        return {
+          ok: false,
+          message: error.message,
+          issues: [{ setting, value: null, message: error.message }],
+        };
+      }
+      throw error;
+    }
   }
 
   get proxyEnabled(): boolean {

@@ -5,6 +5,8 @@ import type { Logger } from "../log.js";
 import type { RequestRecord } from "../record.js";
 import type { RequestGuard } from "../proxy/guard.js";
 import { sendError, sendJson } from "../proxy/json-reply.js";
+import type { Settings } from "../settings/settings.js";
+import type { SettingsUpdateResult } from "../settings/update-result.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
 import { serveEvents, type EventSource } from "./events.js";
 import { LocalRequestError, readJsonBody } from "./request-body.js";
@@ -30,6 +32,8 @@ export interface ProxyStatus {
 /** What the local API reads and changes; the core implements it. */
 export interface LocalApiContext extends EventSource {
   snapshot(): Snapshot;
+  settings(): Settings;
+  updateSettings(patch: unknown): Promise<SettingsUpdateResult>;
   logger: Logger;
   storeCapacity(): number;
   recent(limit: number): RequestRecord[];
@@ -66,6 +70,10 @@ export function createLocalHandler(context: LocalApiContext) {
     },
     "/tokentap/api/status": {
       GET: async (_req, res) => sendJson(res, 200, context.status()),
+    },
+    "/tokentap/api/settings": {
+      GET: async (_req, res) => sendJson(res, 200, context.settings()),
+      POST: (req, res, _url, guard) => updateSettings(context, req, res, guard),
     },
     "/tokentap/api/proxy": {
       GET: async (_req, res) =>
@@ -159,20 +167,39 @@ async function serveRequests(
   sendJson(res, 200, context.recent(limit));
 }
 
+async function updateSettings(
+  context: LocalApiContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  guard: RequestGuard,
+): Promise<void> {
+  rejectForeignOrigin(req, guard, "change the settings");
+
+  const result = await context.updateSettings(await readJsonBody(req));
+  sendJson(res, result.ok ? 200 : 400, result);
+}
+
+/** Only the proxy's own pages, or clients that send no Origin (curl), may change state. */
+function rejectForeignOrigin(
+  req: IncomingMessage,
+  guard: RequestGuard,
+  action: string,
+): void {
+  if (!guard.isSameOrigin(req)) {
+    throw new LocalRequestError(
+      403,
+      `Origin "${req.headers.origin}" may not ${action}; only Tokentap's own dashboard may`,
+    );
+  }
+}
+
 async function setProxy(
   context: LocalApiContext,
   req: IncomingMessage,
   res: ServerResponse,
   guard: RequestGuard,
 ): Promise<void> {
-  // Switching the proxy is a state change, so only the proxy's own pages
-  // (or clients that send no Origin, such as curl) may do it.
-  if (!guard.isSameOrigin(req)) {
-    throw new LocalRequestError(
-      403,
-      `Origin "${req.headers.origin}" may not switch the proxy; only Tokentap's own dashboard may`,
-    );
-  }
+  rejectForeignOrigin(req, guard, "switch the proxy");
 
   const body = await readJsonBody(req);
   const enabled = (body as { enabled?: unknown } | null)?.enabled;

@@ -95,7 +95,11 @@ export class GpuSampler {
     this.#schedule(0);
   }
 
-  /** Stops the timer, kills the probe process and the tools it runs, and resolves once they have exited. */
+  /**
+   * Stops the timer, kills the probe process and the tools it runs, and
+   * resolves once they have exited. A later `start` or `sampleOnce` starts
+   * a new probe.
+   */
   async stop(): Promise<void> {
     const wasRunning = this.#running;
     this.#running = false;

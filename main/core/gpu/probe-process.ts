@@ -23,11 +23,11 @@ const USE_PROCESS_GROUP = process.platform !== "win32";
 /**
  * One child Node.js process that runs the GPU tools, so their synchronous
  * execs block it and not the proxy's event loop. A child process, unlike a
- * worker thread, can be killed while it is inside a synchronous exec:
- * Node 20 waits for such a call to return before `Worker.terminate()` or
- * `process.exit()` completes. The process does not keep the parent's event
- * loop alive. Each instance is one process lifetime; after it exits, create
- * a new one.
+ * worker thread, can be killed while it is inside a synchronous exec. On
+ * Node 20.20, `Worker.terminate()` and even `process.exit()` wait until a
+ * worker's `execFileSync` returns, which for a hung nvidia-smi is never.
+ * An idle probe does not keep the parent's event loop alive. Each instance
+ * is one process lifetime, so after it exits, create a new one.
  */
 export class ProbeProcess {
   readonly #child: ChildProcess;
@@ -46,6 +46,7 @@ export class ProbeProcess {
       ["--input-type=commonjs", "-e", PROBE_SCRIPT],
       {
         // Electron's binary runs as plain Node.js only with this variable set.
+        // NOTE: the probe has run under Node.js only, not yet under Electron.
         env: { ...env, ELECTRON_RUN_AS_NODE: "1" },
         stdio: ["ignore", "ignore", "pipe", "ipc"],
         detached: USE_PROCESS_GROUP,
