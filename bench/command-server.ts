@@ -19,10 +19,10 @@ export interface CpuSample {
 }
 
 /**
- * Answers the parent's commands in a child process. Every child also
- * answers `cpu` (its CPU time) and `exit` (runs `onExit`, replies, exits),
- * and exits when the parent's IPC channel closes, so a crashed parent leaves
- * no process behind.
+ * Runs the parent's commands in a child process and sends back each result.
+ * Every child also handles `cpu` (its CPU time) and `exit` (runs `onExit`,
+ * replies, exits). It exits when the parent's IPC channel closes, so a
+ * crashed parent leaves no process behind.
  */
 export function serveCommands(
   handlers: Record<string, CommandHandler>,

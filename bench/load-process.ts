@@ -24,7 +24,7 @@ function runRequestRound(args: RequestLoadArgs): Promise<void> {
   return series.runRound(args, chatBody);
 }
 
-/** Returns the summary of a series and forgets it. */
+/** Returns the summary of a series and deletes the series. */
 function takeRequestResult(name: string) {
   const series = requestSeries.get(name);
   if (!series)

@@ -72,7 +72,14 @@ export async function warmUp(processes: BenchProcesses): Promise<void> {
   for (const url of [processes.directUrl, processes.proxyUrl]) {
     await runRequestRound(processes, "warm-up", url, requests.warmupMs);
     await takeRequestResult(processes, "warm-up");
-    await runStreams(processes, url, streams.warmup);
+
+    // A cut stream is a failure of the run even before measuring starts.
+    const warm = await runStreams(processes, url, streams.warmup);
+    if (warm.cut + warm.failed > 0) {
+      throw new Error(
+        `${warm.cut + warm.failed} of ${streams.warmup.total} warm-up streams to ${url} were cut or failed: ${warm.firstError}`,
+      );
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type ProxyMemory,
 } from "./tap-memory.js";
 
-/** Tokentap under test, alone in its process, as `tokentap serve` runs it. */
+/** Tokentap under test, alone in its process, with no history file and no GPU sampler. */
 
 export interface ProxyStartArgs {
   upstream: string;

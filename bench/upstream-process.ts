@@ -10,8 +10,9 @@ import { chatReplyBody, generateLines } from "./ollama-bodies.js";
 
 /**
  * The fake model server of the benchmark, alone in its process. It replies
- * to `POST /api/chat` at once with a 1 KB body and streams `POST /api/generate`
- * as NDJSON lines with a fixed gap, like a model decoding at a steady rate.
+ * to `POST /api/chat` at once with a body of about 1 KB and streams
+ * `POST /api/generate` as NDJSON lines with a fixed gap, like a model
+ * decoding at a steady rate.
  */
 
 export interface UpstreamStartArgs {

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 
 import { loadAgent, type Target } from "./target.js";
 
-/** How one stream ended: whole, cut after it began, or failed before any body. */
+/** The end of one stream: completed, cut after its body began, or failed before any body. */
 export interface StreamOutcome {
   status: "completed" | "cut" | "failed";
   error: string | null;
@@ -24,9 +24,9 @@ export interface StreamRequest {
   onBytes?: (bytes: number) => void;
 }
 
-// Chunks kept from the end of a body to check its last line; the `done`
-// line is under 2 KB and arrives in at most a few chunks.
-const TAIL_CHUNKS = 4;
+// Bytes kept from the end of a body to check its last line. The `done`
+// line the benchmark's upstream sends is under 2 KB.
+const TAIL_BYTES = 4096;
 
 /**
  * Sends one streaming request and reads the NDJSON body to its end. A
@@ -66,6 +66,7 @@ export function runStream(stream: StreamRequest): Promise<StreamOutcome> {
         }
 
         const tail: Buffer[] = [];
+        let tailBytes = 0;
         let bytes = 0;
         let lastChunkAt = 0;
 
@@ -78,7 +79,13 @@ export function runStream(stream: StreamRequest): Promise<StreamOutcome> {
           lines += countNewlines(chunk);
           bytes += chunk.length;
           tail.push(chunk);
-          if (tail.length > TAIL_CHUNKS) tail.shift();
+          tailBytes += chunk.length;
+          while (
+            tail.length > 1 &&
+            tailBytes - (tail[0]?.length ?? 0) >= TAIL_BYTES
+          ) {
+            tailBytes -= tail.shift()?.length ?? 0;
+          }
           stream.onBytes?.(bytes);
         });
 

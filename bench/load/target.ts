@@ -1,6 +1,6 @@
 import { Agent } from "node:http";
 
-/** Where the load generator sends a phase's requests: the upstream itself or Tokentap. */
+/** The server a phase's requests go to: the upstream itself or Tokentap. */
 export interface Target {
   host: string;
   port: number;

@@ -41,11 +41,14 @@ export class FakeUpstream {
     });
   }
 
-  /** Starts listening, on `port` when given (to restart on the same port). */
-  async start(port = 0): Promise<this> {
+  private host = "127.0.0.1";
+
+  /** Starts listening on loopback, on `port` when given (to restart on the same port). */
+  async start(port = 0, host = "127.0.0.1"): Promise<this> {
+    this.host = host;
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(port, "127.0.0.1", () => resolve());
+      this.server.listen(port, host, () => resolve());
     });
     return this;
   }
@@ -55,7 +58,8 @@ export class FakeUpstream {
   }
 
   get url(): URL {
-    return new URL(`http://127.0.0.1:${this.port}`);
+    const host = this.host.includes(":") ? `[${this.host}]` : this.host;
+    return new URL(`http://${host}:${this.port}`);
   }
 
   /** Open TCP connections from the proxy, to check that hang-ups propagate. */

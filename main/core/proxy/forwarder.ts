@@ -42,10 +42,13 @@ export class Forwarder {
   private readonly errorLog = new RepeatLimiter();
   private readonly connectTimeoutMs: number;
   private upstream: URL;
+  /** The upstream as http-proxy reads it, built once: a string target is parsed again on every request. */
+  private target: ProxyTarget;
   private agent: HttpAgent;
 
   constructor(private readonly options: ForwarderOptions) {
     this.upstream = options.upstream;
+    this.target = toProxyTarget(options.upstream);
     this.agent = createAgent(options.upstream);
     this.connectTimeoutMs =
       options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -90,6 +93,7 @@ export class Forwarder {
   retarget(upstream: URL): void {
     const previous = this.agent;
     this.upstream = upstream;
+    this.target = toProxyTarget(upstream);
     this.agent = createAgent(upstream);
 
     // Idle sockets to the old upstream are closed; busy ones finish first.
@@ -120,7 +124,7 @@ export class Forwarder {
       : {};
 
     this.proxy.web(req, res, {
-      target: this.upstream.href,
+      target: this.target,
       agent: this.agent,
       changeOrigin: true,
       headers,
@@ -213,6 +217,26 @@ export class Forwarder {
       repeatsHeldBack: held > 0 ? held : undefined,
     });
   }
+}
+
+/** The fields of a legacy `url.parse` result that http-proxy reads from its target. */
+interface ProxyTarget {
+  protocol: string;
+  host: string;
+  hostname: string;
+  port: string;
+  path: string;
+}
+
+function toProxyTarget(url: URL): ProxyTarget {
+  return {
+    protocol: url.protocol,
+    host: url.host,
+    // node:http wants an IPv6 literal without the brackets URL keeps.
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: url.port,
+    path: url.pathname,
+  };
 }
 
 function createAgent(upstream: URL): HttpAgent {

@@ -17,6 +17,13 @@ export interface GuardRejection {
  */
 export class RequestGuard {
   private readonly allowedHosts: Set<string>;
+  /**
+   * Verdicts by raw `Host` and `Origin` header value. Clients repeat the
+   * same few values, and parsing them per request costs more than the rest
+   * of the check; the cache is cleared when it reaches `MAX_CACHED_VERDICTS`.
+   */
+  private readonly hostVerdicts = new Map<string, boolean>();
+  private readonly originVerdicts = new Map<string, boolean>();
 
   constructor(listenHost: string, extraHosts: readonly string[] = []) {
     this.allowedHosts = new Set(
@@ -28,9 +35,13 @@ export class RequestGuard {
 
   /** Returns why the request must be rejected, or null when it may pass. */
   check(req: IncomingMessage): GuardRejection | null {
-    const host = hostName(req.headers.host);
+    const hostHeader = req.headers.host ?? "";
+    const hostAllowed = cached(this.hostVerdicts, hostHeader, () => {
+      const host = hostName(hostHeader);
+      return host !== null && this.isLocalHost(host);
+    });
 
-    if (host === null || !this.isLocalHost(host)) {
+    if (!hostAllowed) {
       return {
         reason: "host",
         message: `Host header "${req.headers.host ?? ""}" does not name this machine; Tokentap accepts requests for localhost, loopback addresses or the address it listens on`,
@@ -38,7 +49,10 @@ export class RequestGuard {
     }
 
     const origin = req.headers.origin;
-    if (origin !== undefined && !this.isLocalOrigin(origin)) {
+    const originAllowed =
+      origin === undefined ||
+      cached(this.originVerdicts, origin, () => this.isLocalOrigin(origin));
+    if (!originAllowed) {
       return {
         reason: "origin",
         message: `Origin "${origin}" is not local; Tokentap rejects requests from web pages served by other hosts`,
@@ -70,6 +84,22 @@ export class RequestGuard {
     const parsed = parseOrigin(origin);
     return parsed !== null && this.isLocalHost(normaliseHost(parsed.hostname));
   }
+}
+
+const MAX_CACHED_VERDICTS = 64;
+
+function cached(
+  verdicts: Map<string, boolean>,
+  key: string,
+  decide: () => boolean,
+): boolean {
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+
+  if (verdicts.size >= MAX_CACHED_VERDICTS) verdicts.clear();
+  const verdict = decide();
+  verdicts.set(key, verdict);
+  return verdict;
 }
 
 /** Host names that reach this machine when it listens on `listenHost`. */

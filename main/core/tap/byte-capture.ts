@@ -13,7 +13,9 @@ export class ByteCapture {
   start = 0;
   stop = 0;
 
-  private readonly buffer: Buffer;
+  /** Allocated on the first range that spans chunks; most values lie within one chunk. */
+  private buffer: Buffer = EMPTY;
+  private readonly sizeBytes: number;
   private active = false;
   private overflowed = false;
   /** Whether earlier chunks' bytes of the range were copied into the buffer. */
@@ -24,7 +26,7 @@ export class ByteCapture {
   private limit = 0;
 
   constructor(sizeBytes: number) {
-    this.buffer = Buffer.alloc(sizeBytes);
+    this.sizeBytes = sizeBytes;
   }
 
   /** Starts a range at index `from` of the current chunk, keeping at most `limitBytes`. */
@@ -34,7 +36,7 @@ export class ByteCapture {
     this.carried = false;
     this.from = from;
     this.copied = 0;
-    this.limit = Math.min(limitBytes, this.buffer.length);
+    this.limit = Math.min(limitBytes, this.sizeBytes);
   }
 
   /** Copies the open range's part of a chunk that ends at `length`, before the next chunk arrives. */
@@ -95,6 +97,8 @@ export class ByteCapture {
       return;
     }
 
+    if (this.buffer.length === 0)
+      this.buffer = Buffer.allocUnsafe(this.sizeBytes);
     chunk.copy(this.buffer, this.copied, this.from, to);
     this.copied += count;
   }

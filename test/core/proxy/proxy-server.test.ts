@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import {
+  FakeUpstream,
   delay,
   splitLines,
   writeInParts,
@@ -81,6 +82,18 @@ describe("ProxyServer", () => {
     expect(harness.upstream.received[1]?.headers["accept-encoding"]).toBe(
       "gzip",
     );
+  });
+
+  it("forwards to an IPv6 loopback upstream", async () => {
+    const upstream = await new FakeUpstream().start(0, "::1");
+    upstream.setHandler((_req, res) => res.end("over IPv6"));
+    await harness.tokentap.applySettings({ upstream: upstream.url.origin });
+
+    const reply = await send(`${harness.baseUrl}/api/tags`);
+    await upstream.stop();
+
+    expect(reply.status).toBe(200);
+    expect(reply.body.toString()).toBe("over IPv6");
   });
 
   it("answers /metrics locally", async () => {
