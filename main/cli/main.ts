@@ -60,6 +60,7 @@ async function serve(args: readonly string[]): Promise<number> {
   const tokentap = new Tokentap({
     settings: options.settings,
     dataDir: options.dataDir,
+    allowedHosts: options.allowedHosts,
     logger,
     createGpuSampler: (intervalMs, onSamples, gpuLogger) =>
       new GpuSampler({ intervalMs, onSamples, logger: gpuLogger }),
@@ -69,6 +70,7 @@ async function serve(args: readonly string[]): Promise<number> {
     await tokentap.start();
   } catch (error) {
     // The core already logged it; a taken port is a usage problem, not a crash.
+    await tokentap.stop(0);
     return error instanceof TokentapError ? 1 : 70;
   }
 

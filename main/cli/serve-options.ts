@@ -19,6 +19,8 @@ export interface ServeOptions {
   dataDir: string | null;
   graceMs: number;
   logLevel: LogLevel;
+  /** Extra host names clients may use to reach the proxy. */
+  allowedHosts: string[];
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
@@ -52,6 +54,11 @@ Options (each also read from the environment variable in brackets):
                          (TOKENTAP_GRACE), default ${DEFAULT_STOP_GRACE_MS / 1000}
   --log-level LEVEL      debug, info, warn or error (TOKENTAP_LOG_LEVEL),
                          default info
+  --allow-host NAME      a further host name clients may reach the proxy by,
+                         for example the DNS name Prometheus scrapes; repeat
+                         for more (TOKENTAP_ALLOW_HOSTS, comma-separated).
+                         Loopback names, this machine's host name and the
+                         listen address are always allowed
   -h, --help             show this help
 
 Clients: OLLAMA_HOST=127.0.0.1:4321 for Ollama clients,
@@ -79,6 +86,7 @@ export function parseServeOptions(
       "capture-prompts": { type: "boolean" },
       grace: { type: "string" },
       "log-level": { type: "string" },
+      "allow-host": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -152,6 +160,9 @@ export function parseServeOptions(
     logLevel: parseLogLevel(
       values["log-level"] ?? env.TOKENTAP_LOG_LEVEL ?? "info",
     ),
+    allowedHosts: parseHostList(
+      values["allow-host"] ?? (env.TOKENTAP_ALLOW_HOSTS ?? "").split(","),
+    ),
   };
 }
 
@@ -203,6 +214,23 @@ function parseSwitch(
   if (["1", "true", "on", "yes"].includes(normalised)) return true;
   if (["0", "false", "off", "no"].includes(normalised)) return false;
   throw invalid(variable, value, "use on or off");
+}
+
+function parseHostList(values: readonly string[]): string[] {
+  const hosts = values
+    .map((value) => value.trim())
+    .filter((value) => value !== "");
+
+  for (const host of hosts) {
+    if (!/^[A-Za-z0-9.-]+$|^\[?[0-9A-Fa-f:.]+\]?$/.test(host)) {
+      throw invalid(
+        "--allow-host",
+        host,
+        "use a host name or IP address without a port",
+      );
+    }
+  }
+  return hosts;
 }
 
 function parseLogLevel(value: string): LogLevel {

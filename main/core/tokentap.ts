@@ -51,6 +51,11 @@ export interface TokentapOptions {
   connectTimeoutMs?: number;
   /** Creates the GPU sampler; without it Tokentap reports no GPU. */
   createGpuSampler?: GpuSamplerFactory;
+  /**
+   * Host names clients may use beyond loopback, this machine's host name and
+   * the listen address, for example a DNS name Prometheus scrapes by.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** Settings that `applySettings` changed, and how. */
@@ -123,6 +128,7 @@ export class Tokentap {
       upstream,
       logger: options.logger.child("proxy"),
       connectTimeoutMs: options.connectTimeoutMs,
+      allowedHosts: options.allowedHosts,
       captureText: () => this.settings.capturePrompts,
       onRecord: ({ record, captured }) => {
         if (captured) this.capturedText.set(record.id, captured);
@@ -146,24 +152,26 @@ export class Tokentap {
   }
 
   /**
-   * Loads the history into the store, starts listening and starts the GPU
-   * sampler. A taken port is stored as the error to show and rethrown.
+   * Loads the history into the store, starts the GPU sampler and starts
+   * listening. A port that cannot be bound is stored as the error to show
+   * and rethrown; everything else keeps running, so a shell can offer
+   * another port through `applySettings`, and a CLI should call `stop()`.
    */
   async start(): Promise<ListenAddress> {
     await this.openHistory({ preload: true });
+    this.startSampler();
 
     try {
       const address = await this.proxy.start();
       this.store.clearError();
       this.logStart(address);
-      this.startSampler();
       return address;
     } catch (error) {
       this.store.setError(error as Error);
       this.logger.error("proxy failed to start", {
         error: describeError(error),
       });
-      await this.history?.close();
+      this.hub.changed();
       throw error;
     }
   }

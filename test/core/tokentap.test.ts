@@ -266,6 +266,43 @@ describe("Tokentap", () => {
     expect(harness.tokentap.status().error?.message).toContain(`port ${port}`);
   });
 
+  it("recovers from a taken port at start", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) =>
+      blocker.listen(0, "127.0.0.1", () => resolve()),
+    );
+    const takenPort = (blocker.address() as { port: number }).port;
+    const upstream = await new FakeUpstream().start();
+    answerGenerate(upstream);
+    const tokentap = new Tokentap({
+      settings: {
+        listen: `127.0.0.1:${takenPort}`,
+        upstream: upstream.url.origin,
+      },
+      dataDir,
+      logger: silentLogger,
+    });
+
+    const startError = await tokentap.start().then(
+      () => null,
+      (error: Error & { code?: string }) => error.code,
+    );
+    await tokentap.applySettings({ listen: `127.0.0.1:${await freePort()}` });
+    await postJson(`${tokentap.listenUrl}/api/generate`, {
+      model: "late:1b",
+      stream: false,
+    });
+    await waitUntil(() => tokentap.store.recent().length === 1, "the record");
+    await tokentap.stop();
+    await upstream.stop();
+    blocker.close();
+    const file = await readFile(join(dataDir, "requests.jsonl"), "utf8");
+
+    expect(startError).toBe("PORT_IN_USE");
+    expect(tokentap.status().error).toBeNull();
+    expect(file).toContain('"model":"late:1b"');
+  });
+
   it("rejects invalid settings naming the value", async () => {
     const tokentap = new Tokentap({
       settings: {},

@@ -10,6 +10,7 @@ import type { SettingsUpdateResult } from "../settings/update-result.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
 import { serveEvents, type EventSource } from "./events.js";
 import { LocalRequestError, readJsonBody } from "./request-body.js";
+import { createDashboardRoute, isDashboardPath } from "./static-files.js";
 
 /** Prefix of every path Tokentap answers itself; no inference server uses it. */
 export const LOCAL_PREFIX = "/tokentap/";
@@ -52,8 +53,9 @@ type Route = (
   guard: RequestGuard,
 ) => Promise<void>;
 
-/** Creates the handler for `/metrics` and the `/tokentap/api/` paths. */
+/** Creates the handler for `/metrics`, the `/tokentap/api/` paths and the dashboard. */
 export function createLocalHandler(context: LocalApiContext) {
+  const dashboard = createDashboardRoute();
   const routes: Record<string, Partial<Record<string, Route>>> = {
     "/metrics": { GET: (req, res) => serveMetrics(context, req, res) },
     "/tokentap/api/requests": {
@@ -87,12 +89,21 @@ export function createLocalHandler(context: LocalApiContext) {
     res: ServerResponse,
     guard: RequestGuard,
   ): boolean => {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // Most requests are forwarded, so rule them out before parsing the URL.
+    const raw = req.url ?? "/";
+    if (!raw.startsWith("/metrics") && !raw.startsWith("/tokentap"))
+      return false;
+
+    const url = new URL(raw, "http://localhost");
     const isLocal =
-      url.pathname === "/metrics" || url.pathname.startsWith(LOCAL_PREFIX);
+      url.pathname === "/metrics" ||
+      url.pathname.startsWith(LOCAL_PREFIX) ||
+      isDashboardPath(url.pathname);
     if (!isLocal) return false;
 
-    const methods = routes[url.pathname];
+    const methods =
+      routes[url.pathname] ??
+      (isDashboardPath(url.pathname) ? { GET: dashboard } : undefined);
     if (!methods) {
       sendError(res, 404, `no Tokentap endpoint at ${url.pathname}`);
       return true;

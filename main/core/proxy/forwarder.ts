@@ -44,11 +44,14 @@ export class Forwarder {
   private upstream: URL;
   /** The upstream as http-proxy reads it, built once: a string target is parsed again on every request. */
   private target: ProxyTarget;
+  /** `upstream.origin`, which URL computes anew on every read. */
+  private upstreamOrigin: string;
   private agent: HttpAgent;
 
   constructor(private readonly options: ForwarderOptions) {
     this.upstream = options.upstream;
     this.target = toProxyTarget(options.upstream);
+    this.upstreamOrigin = options.upstream.origin;
     this.agent = createAgent(options.upstream);
     this.connectTimeoutMs =
       options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -94,6 +97,7 @@ export class Forwarder {
     const previous = this.agent;
     this.upstream = upstream;
     this.target = toProxyTarget(upstream);
+    this.upstreamOrigin = upstream.origin;
     this.agent = createAgent(upstream);
 
     // Idle sockets to the old upstream are closed; busy ones finish first.
@@ -103,7 +107,7 @@ export class Forwarder {
   /** Forwards one request and its response, byte for byte. */
   forward(req: IncomingMessage, res: ServerResponse): void {
     const endpoint = matchEndpoint(req.method ?? "GET", requestPath(req.url));
-    const upstream = this.upstream.origin;
+    const upstream = this.upstreamOrigin;
 
     const exchange = new Exchange(
       req,

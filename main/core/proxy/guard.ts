@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { networkInterfaces } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 
 import { isLoopbackHost, isWildcardHost } from "../addresses.js";
 
@@ -104,14 +104,19 @@ function cached(
 
 /** Host names that reach this machine when it listens on `listenHost`. */
 function addressesFor(listenHost: string): string[] {
-  if (!isWildcardHost(listenHost)) return [];
+  if (isLoopbackHost(listenHost)) return [];
+
+  // Reached from other machines, the proxy is named by this machine's host
+  // name, as Prometheus scrape targets usually are.
+  const name = hostname();
+  const names = [name, name.split(".")[0] ?? name];
+  if (!isWildcardHost(listenHost)) return names;
 
   // Listening on every interface: the machine's own addresses are its names.
-  const addresses: string[] = [];
   for (const entries of Object.values(networkInterfaces())) {
-    for (const entry of entries ?? []) addresses.push(entry.address);
+    for (const entry of entries ?? []) names.push(entry.address);
   }
-  return addresses;
+  return names;
 }
 
 /** Extracts the host name from a `Host` header value, or null when it is malformed. */

@@ -33,6 +33,8 @@ export interface ProxyServerOptions {
   logger: Logger;
   connectTimeoutMs?: number;
   handleLocal: LocalHandler;
+  /** Host names beyond this machine's own that clients may use to reach the proxy. */
+  allowedHosts?: readonly string[];
   /** Whether new requests keep their prompt and completion text. */
   captureText?: () => boolean;
   onRecord: (finished: FinishedExchange) => void;
@@ -56,7 +58,7 @@ export class ProxyServer {
   constructor(private readonly options: ProxyServerOptions) {
     this.logger = options.logger;
     this.listen = options.listen;
-    this.guard = new RequestGuard(options.listen.host);
+    this.guard = new RequestGuard(options.listen.host, options.allowedHosts);
     this.forwarder = new Forwarder({
       upstream: options.upstream,
       logger: options.logger,
@@ -123,7 +125,7 @@ export class ProxyServer {
 
     this.server = next;
     this.listen = listen;
-    this.guard = new RequestGuard(listen.host);
+    this.guard = new RequestGuard(listen.host, this.options.allowedHosts);
     this.bound = boundAddress(next, listen.host);
     this.logger.info("listen address changed", {
       listen: formatHostPort(this.bound.host, this.bound.port),
