@@ -1,7 +1,11 @@
 import { serveCommands } from "./command-server.js";
 import { HeldStreams, type HeldStreamsArgs } from "./load/held-streams.js";
 import { RequestSeries, type RequestLoadArgs } from "./load/request-load.js";
-import { runStreamLoad, type StreamLoadArgs } from "./load/stream-load.js";
+import {
+  GapSeries,
+  runStreamLoad,
+  type StreamLoadArgs,
+} from "./load/stream-load.js";
 import { loadAgent } from "./load/target.js";
 import { chatRequestBody, generateRequestBody } from "./ollama-bodies.js";
 
@@ -14,6 +18,7 @@ const chatBody = chatRequestBody();
 const generateBody = generateRequestBody();
 const held = new HeldStreams();
 const requestSeries = new Map<string, RequestSeries>();
+const gapSeries = new GapSeries();
 
 function runRequestRound(args: RequestLoadArgs): Promise<void> {
   let series = requestSeries.get(args.series);
@@ -22,6 +27,12 @@ function runRequestRound(args: RequestLoadArgs): Promise<void> {
     requestSeries.set(args.series, series);
   }
   return series.runRound(args, chatBody);
+}
+
+function runStreams(args: StreamLoadArgs) {
+  const name = args.gapSeries;
+  if (name === undefined) return runStreamLoad(args, generateBody);
+  return runStreamLoad(args, generateBody, (gaps) => gapSeries.add(name, gaps));
 }
 
 /** Returns the summary of a series and deletes the series. */
@@ -40,7 +51,9 @@ serveCommands(
     requests: (args) => runRequestRound(args as RequestLoadArgs),
     "request-results": (args) =>
       takeRequestResult((args as { series: string }).series),
-    streams: (args) => runStreamLoad(args as StreamLoadArgs, generateBody),
+    streams: (args) => runStreams(args as StreamLoadArgs),
+    "gap-results": (args) =>
+      gapSeries.take((args as { series: string }).series),
     "open-held": (args) => held.open(args as HeldStreamsArgs, generateBody),
     "finish-held": () => held.finish(),
   },

@@ -1,8 +1,11 @@
 import { benchConfig } from "./config.js";
+import { formatCoreSections } from "./core/core-report.js";
+import type { CoreResults } from "./core-phases.js";
 import type { RequestLoadResult } from "./load/request-load.js";
 import type { MachineInfo } from "./machine.js";
 import type { CpuShare } from "./cpu-meter.js";
 import type { MemoryResult, Pair, StreamPair } from "./phases.js";
+import { table, type Row } from "./table.js";
 import type { TargetResult } from "./targets.js";
 
 /** Everything one run measured, as written to bench/out/results.json. */
@@ -13,22 +16,30 @@ export interface BenchResults {
   requests: Pair<RequestLoadResult>;
   streams: StreamPair[];
   memory: MemoryResult;
+  core: CoreResults;
+  /** `os.loadavg()` (1, 5 and 15 minutes) when the run started and when it ended. */
+  loadAverage: { atStart: number[]; atEnd: number[] };
   targets: TargetResult[];
 }
-
-type Row = readonly string[];
 
 /** Formats the results as plain-text tables for standard output. */
 export function formatReport(results: BenchResults): string {
   const { machine } = results;
   const sections = [
-    `Tokentap benchmark, ${results.startedAt}\n${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}`,
+    `Tokentap benchmark, ${results.startedAt}\n${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}\n${loadAverageLine(results.loadAverage)}`,
     requestsSection(results.requests),
     ...results.streams.map((pair) => streamsSection(pair)),
     memorySection(results.memory),
+    ...formatCoreSections(results.core),
     targetsSection(results.targets),
   ];
   return `${sections.join("\n\n")}\n`;
+}
+
+function loadAverageLine(loadAverage: BenchResults["loadAverage"]): string {
+  const format = (averages: number[]) =>
+    averages.map((average) => average.toFixed(2)).join(" ");
+  return `load average (1, 5, 15 min) at start ${format(loadAverage.atStart)}, at end ${format(loadAverage.atEnd)}`;
 }
 
 function requestsSection(pair: Pair<RequestLoadResult>): string {
@@ -196,27 +207,4 @@ function firstErrors(direct: string | null, through: string | null): string {
 
 function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(2)} KiB`;
-}
-
-function table(rows: readonly Row[]): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, index) => {
-      widths[index] = Math.max(widths[index] ?? 0, cell.length);
-    });
-  }
-
-  return rows
-    .map((row) =>
-      row
-        .map((cell, index) =>
-          index === 0
-            ? cell.padEnd(widths[index] ?? 0)
-            : cell.padStart(widths[index] ?? 0),
-        )
-        .join("  ")
-        .trimEnd(),
-    )
-    .map((line) => `  ${line}`)
-    .join("\n");
 }

@@ -1,8 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
 import { BenchChild } from "./bench-child.js";
 import { benchConfig } from "./config.js";
+import { checkCoreTargets, countBadCoreStreams } from "./core/core-targets.js";
+import { measureCore } from "./core-phases.js";
 import { describeMachine } from "./machine.js";
 import {
   measureMemory,
@@ -19,8 +22,9 @@ import type { UpstreamStartArgs } from "./upstream-process.js";
 /**
  * Entry point of `npm run bench`: starts the fake upstream, Tokentap and the
  * load generator as three processes, measures each phase direct and through
- * Tokentap, prints the tables and writes bench/out/results.json. Exits 0
- * when targets are missed, so a slow machine does not fail a build, and 1
+ * Tokentap, then measures history, snapshots and GPU sampling in processes
+ * of their own. Prints the tables and writes bench/out/results.json. Exits
+ * 0 when targets are missed, so a slow machine does not fail a build, and 1
  * on a cut stream or a crash.
  */
 
@@ -59,6 +63,7 @@ async function runBench(): Promise<number> {
   };
 
   const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg();
   log("warming up");
   await warmUp(processes);
 
@@ -74,6 +79,8 @@ async function runBench(): Promise<number> {
   log(`measuring memory with ${benchConfig.memory.openStreams} open streams`);
   const memory = await measureMemory(processes);
 
+  const core = await measureCore(processes, startChild, log);
+
   const results: BenchResults = {
     startedAt,
     machine: describeMachine(),
@@ -81,7 +88,12 @@ async function runBench(): Promise<number> {
     requests,
     streams,
     memory,
-    targets: checkTargets(requests, streams, memory),
+    core,
+    loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
+    targets: [
+      ...checkTargets(requests, streams, memory),
+      ...checkCoreTargets(core),
+    ],
   };
 
   process.stdout.write(`\n${formatReport(results)}`);
@@ -92,7 +104,8 @@ async function runBench(): Promise<number> {
   );
   log(`results written to ${OUT_DIR}results.json`);
 
-  const badStreams = countBadStreams(streams, memory.streams);
+  const badStreams =
+    countBadStreams(streams, memory.streams) + countBadCoreStreams(core);
   if (badStreams > 0) {
     log(`${badStreams} streams were cut or failed; exiting with status 1`);
     return 1;

@@ -11,6 +11,8 @@ export interface StreamLoadArgs {
   /** Streams to run in all; each worker starts the next as soon as its stream ends. */
   total: number;
   expectedLines: number;
+  /** Name of a series that collects the chunk gaps of several runs; see `GapSeries`. */
+  gapSeries?: string;
 }
 
 /** Counts of stream outcomes, with the first error message seen. */
@@ -29,10 +31,14 @@ export interface StreamLoadResult extends StreamCounts {
   gapMs: Summary;
 }
 
-/** Runs `total` streams, `concurrency` at a time, and summarises how they went. */
+/**
+ * Runs `total` streams, `concurrency` at a time, and summarises how they
+ * went. `onGaps` receives every chunk gap of the run, in milliseconds.
+ */
 export async function runStreamLoad(
   args: StreamLoadArgs,
   body: Buffer,
+  onGaps: (gapsMs: readonly number[]) => void = () => {},
 ): Promise<StreamLoadResult> {
   const target = parseTarget(args.url);
   const gapsMs: number[] = [];
@@ -59,6 +65,7 @@ export async function runStreamLoad(
     Array.from({ length: Math.min(args.concurrency, args.total) }, worker),
   );
   const elapsedMs = performance.now() - startedAt;
+  onGaps(gapsMs);
 
   const counts = countOutcomes(outcomes);
   const ttfbs = outcomes.flatMap((outcome) =>
@@ -92,4 +99,31 @@ export function countOutcomes(
     if (outcome.error !== null) counts.firstError ??= outcome.error;
   }
   return counts;
+}
+
+/** Chunk gaps of several stream runs per series name, so that rounds of one target add up. */
+export class GapSeries {
+  readonly #gapsMs = new Map<string, number[]>();
+
+  /** Adds gaps to the series `name`. */
+  add(name: string, gapsMs: readonly number[]): void {
+    let series = this.#gapsMs.get(name);
+    if (!series) {
+      series = [];
+      this.#gapsMs.set(name, series);
+    }
+    // A loop, because spreading a large array into push overflows the stack.
+    for (const gap of gapsMs) series.push(gap);
+  }
+
+  /** Summarises the series `name` and deletes it. */
+  take(name: string): Summary {
+    const series = this.#gapsMs.get(name);
+    if (!series)
+      throw new Error(
+        `no gap series "${name}"; send streams with that gapSeries first`,
+      );
+    this.#gapsMs.delete(name);
+    return summarize(series);
+  }
 }
