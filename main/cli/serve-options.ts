@@ -95,75 +95,69 @@ export function parseServeOptions(
 
   if (values.help) return "help";
 
-  const historyEnabled = values["no-history"]
-    ? false
-    : parseSwitch("TOKENTAP_HISTORY", env.TOKENTAP_HISTORY, true);
+  // Each value comes from its flag, else its variable (an empty variable
+  // counts as unset), and errors name whichever the user wrote.
+  const pick = (flag: string, variable: string): Source => {
+    const fromArgs = values[flag.slice(2) as keyof typeof values];
+    if (typeof fromArgs === "string") return { value: fromArgs, label: flag };
 
-  const settings: Settings = {
-    listen: checked("listen", "--listen", values.listen ?? env.TOKENTAP_LISTEN),
-    upstream: checked(
-      "upstream",
-      "--upstream",
-      values.upstream ?? env.TOKENTAP_UPSTREAM,
-    ),
-    storeSize: checked(
-      "storeSize",
-      "--store-size",
-      parseCount(
-        "--store-size",
-        values["store-size"] ?? env.TOKENTAP_STORE_SIZE,
-      ),
-    ),
-    historySize: checked(
-      "historySize",
-      "--history-size",
-      parseCount(
-        "--history-size",
-        values["history-size"] ?? env.TOKENTAP_HISTORY_SIZE,
-      ),
-    ),
-    historyEnabled,
-    gpuIntervalMs: checked(
-      "gpuIntervalMs",
-      "--gpu-interval",
-      parseSecondsAsMs(
-        "--gpu-interval",
-        values["gpu-interval"] ?? env.TOKENTAP_GPU_INTERVAL,
-      ),
-    ),
-    capturePrompts:
-      values["capture-prompts"] ??
-      parseSwitch(
-        "TOKENTAP_CAPTURE_PROMPTS",
-        env.TOKENTAP_CAPTURE_PROMPTS,
-        false,
-      ),
+    const fromEnv = env[variable];
+    if (fromEnv !== undefined && fromEnv.trim() !== "") {
+      return { value: fromEnv, label: variable };
+    }
+    return { value: undefined, label: flag };
   };
 
-  const grace = parseSecondsAsMs("--grace", values.grace ?? env.TOKENTAP_GRACE);
-  if (grace !== undefined && grace > 3_600_000) {
-    throw invalid(
-      "--grace",
-      values.grace ?? env.TOKENTAP_GRACE ?? "",
-      "use 0 to 3600 seconds",
-    );
+  const historyEnabled = values["no-history"]
+    ? false
+    : parseSwitch(pick("--history", "TOKENTAP_HISTORY"), true);
+
+  const listen = pick("--listen", "TOKENTAP_LISTEN");
+  const upstream = pick("--upstream", "TOKENTAP_UPSTREAM");
+  const storeSize = pick("--store-size", "TOKENTAP_STORE_SIZE");
+  const historySize = pick("--history-size", "TOKENTAP_HISTORY_SIZE");
+  const gpuInterval = pick("--gpu-interval", "TOKENTAP_GPU_INTERVAL");
+
+  const settings: Settings = {
+    listen: checked("listen", listen.label, listen.value),
+    upstream: checked("upstream", upstream.label, upstream.value),
+    storeSize: checked("storeSize", storeSize.label, parseCount(storeSize)),
+    historySize: checked(
+      "historySize",
+      historySize.label,
+      parseCount(historySize),
+    ),
+    historyEnabled,
+    gpuIntervalMs: parseGpuInterval(gpuInterval),
+    capturePrompts:
+      values["capture-prompts"] ??
+      parseSwitch(pick("--capture-prompts", "TOKENTAP_CAPTURE_PROMPTS"), false),
+  };
+
+  const grace = pick("--grace", "TOKENTAP_GRACE");
+  const graceMs = parseSecondsAsMs(grace);
+  if (graceMs !== undefined && graceMs > 3_600_000) {
+    throw invalid(grace.label, grace.value ?? "", "use 0 to 3600 seconds");
   }
+
+  const dataDir = pick("--data-dir", "TOKENTAP_DATA_DIR").value;
+  const allowHosts =
+    values["allow-host"] ??
+    pick("--allow-host", "TOKENTAP_ALLOW_HOSTS").value?.split(",");
 
   return {
     settings,
-    dataDir: historyEnabled
-      ? (values["data-dir"] ??
-        env.TOKENTAP_DATA_DIR ??
-        defaultDataDir(env, platform))
-      : null,
-    graceMs: grace ?? DEFAULT_STOP_GRACE_MS,
-    logLevel: parseLogLevel(
-      values["log-level"] ?? env.TOKENTAP_LOG_LEVEL ?? "info",
-    ),
-    allowedHosts: parseHostList(
-      values["allow-host"] ?? (env.TOKENTAP_ALLOW_HOSTS ?? "").split(","),
-    ),
+    dataDir: historyEnabled ? (dataDir ?? defaultDataDir(env, platform)) : null,
+    graceMs: graceMs ?? DEFAULT_STOP_GRACE_MS,
+    logLevel: parseLogLevel(pick("--log-level", "TOKENTAP_LOG_LEVEL")),
+    allowedHosts: parseHostList(allowHosts ?? []),
   };
+}
+
+/** A raw option value and the flag or variable it came from, for messages. */
+interface Source {
+  value: string | undefined;
+  label: string;
 }
 
 /** Checks one setting against the settings model, naming the flag in the error. */
@@ -179,41 +173,47 @@ function checked<Name extends SettingName>(
   return value;
 }
 
-function parseCount(
-  flag: string,
-  value: string | undefined,
-): number | undefined {
+function parseCount({ value, label }: Source): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim()))
-    throw invalid(flag, value, "use a whole number");
+    throw invalid(label, value, "use a whole number");
   return Number(value);
 }
 
-function parseSecondsAsMs(
-  flag: string,
-  value: string | undefined,
-): number | undefined {
+function parseSecondsAsMs({ value, label }: Source): number | undefined {
   if (value === undefined) return undefined;
 
   const seconds = Number(value);
   if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0) {
-    throw invalid(flag, value, "use a number of seconds, such as 2 or 0.5");
+    throw invalid(label, value, "use a number of seconds, such as 2 or 0.5");
   }
   return Math.round(seconds * 1000);
 }
 
-/** Reads an on/off environment variable: 1, true, on or yes, and 0, false, off or no. */
-function parseSwitch(
-  variable: string,
-  value: string | undefined,
-  fallback: boolean,
-): boolean {
-  if (value === undefined || value === "") return fallback;
+/** Reads the GPU interval in seconds, reporting its limits in seconds too. */
+function parseGpuInterval(source: Source): number {
+  const intervalMs = parseSecondsAsMs(source);
+  if (intervalMs === undefined) return DEFAULT_SETTINGS.gpuIntervalMs;
+
+  const { minimum = 0, maximum = Infinity } = SETTING_RULES.gpuIntervalMs;
+  if (intervalMs < minimum || intervalMs > maximum) {
+    throw invalid(
+      source.label,
+      source.value ?? "",
+      `use ${minimum / 1000} to ${maximum / 1000} seconds`,
+    );
+  }
+  return intervalMs;
+}
+
+/** Reads an on/off value: 1, true, on or yes, and 0, false, off or no, in any case. */
+function parseSwitch({ value, label }: Source, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
 
   const normalised = value.trim().toLowerCase();
   if (["1", "true", "on", "yes"].includes(normalised)) return true;
   if (["0", "false", "off", "no"].includes(normalised)) return false;
-  throw invalid(variable, value, "use on or off");
+  throw invalid(label, value, "use on or off");
 }
 
 function parseHostList(values: readonly string[]): string[] {
@@ -233,10 +233,11 @@ function parseHostList(values: readonly string[]): string[] {
   return hosts;
 }
 
-function parseLogLevel(value: string): LogLevel {
-  const level = LOG_LEVELS.find((candidate) => candidate === value);
+function parseLogLevel({ value, label }: Source): LogLevel {
+  const wanted = (value ?? "info").trim().toLowerCase();
+  const level = LOG_LEVELS.find((candidate) => candidate === wanted);
   if (!level)
-    throw invalid("--log-level", value, `use one of ${LOG_LEVELS.join(", ")}`);
+    throw invalid(label, value ?? "", `use one of ${LOG_LEVELS.join(", ")}`);
   return level;
 }
 

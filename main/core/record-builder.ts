@@ -4,6 +4,15 @@ import type { Endpoint, RequestFacts, ResponseFacts } from "./tap/types.js";
 /** Longest error message kept on a record, in characters. */
 export const MAX_ERROR_LENGTH = 500;
 
+/**
+ * Shortest time between the first and last text chunk, in milliseconds,
+ * that a decode rate is measured over. Chunks that a busy event loop reads
+ * in one burst arrive closer together than the server sent them, and a
+ * rate over such a span is meaningless, so the whole request time is used
+ * instead.
+ */
+export const MIN_STREAM_SPAN_MS = 50;
+
 /** How the exchange ended on the wire, before the body is judged. */
 export type TransportOutcome = "completed" | "aborted" | "upstream_error";
 
@@ -84,7 +93,8 @@ function errorMessage(summary: ExchangeSummary): string | null {
 /**
  * Picks the decode rate, best source first: the server's own timings, then
  * the chunk arrival times (tokens after the first over the time between the
- * first and last text chunk), then the whole request time.
+ * first and last text chunk, when that is at least `MIN_STREAM_SPAN_MS`),
+ * then the whole request time.
  */
 function decodeRate(
   summary: ExchangeSummary,
@@ -100,16 +110,9 @@ function decodeRate(
 
   const first = response.firstTokenAtMs;
   const last = response.lastTokenAtMs;
-  if (
-    response.streamed &&
-    first !== null &&
-    last !== null &&
-    last > first &&
-    outputTokens >= 2
-  ) {
-    const perSecond = finiteOrNull(
-      (outputTokens - 1) / ((last - first) / 1000),
-    );
+  const spanMs = first !== null && last !== null ? last - first : 0;
+  if (response.streamed && spanMs >= MIN_STREAM_SPAN_MS && outputTokens >= 2) {
+    const perSecond = finiteOrNull((outputTokens - 1) / (spanMs / 1000));
     if (perSecond !== null)
       return { tokensPerSecond: perSecond, source: "stream" };
   }

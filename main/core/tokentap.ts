@@ -334,8 +334,10 @@ export class Tokentap {
 
   private async rebind(listen: string): Promise<void> {
     try {
-      await this.proxy.rebind(parseListenAddress(listen));
+      const address = await this.proxy.rebind(parseListenAddress(listen));
       this.store.clearError();
+      const warning = exposureWarning(address.host);
+      if (warning) this.logger.warn(warning, { listen });
     } catch (error) {
       this.store.setError(error as Error);
       this.logger.error("could not change the listen address", {

@@ -194,12 +194,21 @@ describe("tokentap CLI", () => {
     expect(created).toBe(false);
   });
 
-  it("rejects an invalid TOKENTAP_STORE_SIZE naming the flag", async () => {
+  it("rejects an invalid TOKENTAP_STORE_SIZE naming it", async () => {
     const run = runCli(["serve"], { TOKENTAP_STORE_SIZE: "0" });
 
     expect(await run.exited).toBe(2);
     expect(run.stderr()).toContain(
-      "invalid --store-size 0: use an integer from 1 to 1000000",
+      "invalid TOKENTAP_STORE_SIZE 0: use an integer from 1 to 1000000",
+    );
+  });
+
+  it("reports GPU interval limits in seconds", async () => {
+    const run = runCli(["serve", "--gpu-interval", "0.1"]);
+
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toContain(
+      'invalid --gpu-interval "0.1": use 0.25 to 3600 seconds',
     );
   });
 

@@ -243,6 +243,33 @@ describe("Tokentap", () => {
     expect(oldAnswer).toBe("ECONNREFUSED");
   });
 
+  it("moves between addresses on the same port", async () => {
+    const port = await freePort();
+    harness = await startProxyHarness({ listen: `0.0.0.0:${port}` });
+
+    await harness.tokentap.applySettings({ listen: `127.0.0.1:${port}` });
+    const metrics = await send(`http://127.0.0.1:${port}/metrics`);
+
+    expect(harness.tokentap.status().listenUrl).toBe(
+      `http://127.0.0.1:${port}`,
+    );
+    expect(metrics.status).toBe(200);
+  });
+
+  it("treats the bound address written another way as no change", async () => {
+    harness = await startProxyHarness();
+    const port = new URL(harness.baseUrl).port;
+
+    const result = await harness.tokentap.applySettings({
+      listen: `localhost:${port}`,
+    });
+    const metrics = await send(`${harness.baseUrl}/metrics`);
+
+    expect(result.changed).toEqual(["listen"]);
+    expect(metrics.status).toBe(200);
+    expect(harness.tokentap.status().error).toBeNull();
+  });
+
   it("keeps running when the new port is taken", async () => {
     harness = await startProxyHarness();
     const blocker = createServer();

@@ -76,7 +76,7 @@ describe("client libraries through the proxy", () => {
       }
 
       res.writeHead(200, { "content-type": contentTypeFor(name) });
-      await writeInParts(res, splitLines(wire(name)), 5);
+      await writeInParts(res, splitLines(wire(name)), 20);
     });
   });
 

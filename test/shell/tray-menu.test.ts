@@ -207,7 +207,7 @@ describe("buildTrayMenu", () => {
         error: {
           code: "PORT_IN_USE",
           message:
-            "port 4321 on 127.0.0.1 is already in use; choose another listen port (for example --listen 127.0.0.1:4322) or stop the program using it",
+            "port 4321 on 127.0.0.1 is already in use; choose another listen port (for example 127.0.0.1:4322) or stop the program using it",
           at: "2025-01-01T00:59:00.000Z",
         },
       },

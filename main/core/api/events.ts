@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 import type { SnapshotListener } from "../snapshot/snapshot-hub.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
@@ -20,6 +20,7 @@ export interface EventSource {
  */
 export function serveEvents(
   source: EventSource,
+  req: IncomingMessage,
   res: ServerResponse,
   heartbeatMs = HEARTBEAT_INTERVAL_MS,
 ): void {
@@ -29,6 +30,13 @@ export function serveEvents(
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
+
+  // A HEAD request gets the headers only and opens no stream.
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+
   res.write("retry: 2000\n\n");
 
   const send = (snapshot: Snapshot) => {

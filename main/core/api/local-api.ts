@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+import { isLoopbackHost, parseListenAddress } from "../addresses.js";
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { RequestRecord } from "../record.js";
@@ -68,7 +69,7 @@ export function createLocalHandler(context: LocalApiContext) {
       GET: async (_req, res) => sendJson(res, 200, context.snapshot()),
     },
     "/tokentap/api/events": {
-      GET: async (_req, res) => serveEvents(context, res),
+      GET: async (req, res) => serveEvents(context, req, res),
     },
     "/tokentap/api/status": {
       GET: async (_req, res) => sendJson(res, 200, context.status()),
@@ -166,7 +167,11 @@ async function serveRequests(
   const capacity = context.storeCapacity();
   const raw = url.searchParams.get("limit");
   const limit =
-    raw === null ? Math.min(DEFAULT_REQUESTS_LIMIT, capacity) : Number(raw);
+    raw === null
+      ? Math.min(DEFAULT_REQUESTS_LIMIT, capacity)
+      : /^\d+$/.test(raw)
+        ? Number(raw)
+        : Number.NaN;
 
   if (!Number.isInteger(limit) || limit < 1 || limit > capacity) {
     throw new LocalRequestError(
@@ -186,8 +191,47 @@ async function updateSettings(
 ): Promise<void> {
   rejectForeignOrigin(req, guard, "change the settings");
 
-  const result = await context.updateSettings(await readJsonBody(req));
+  const patch = await readJsonBody(req);
+  rejectExposingChanges(patch);
+  const result = await context.updateSettings(patch);
   sendJson(res, result.ok ? 200 : 400, result);
+}
+
+/**
+ * Rejects the two changes that would hand other people this machine's
+ * prompts: listening beyond loopback and turning prompt capture on. Any
+ * local process can reach this API, including other users' on a shared
+ * GPU server, so those take the desktop app or a command-line flag.
+ */
+function rejectExposingChanges(patch: unknown): void {
+  if (typeof patch !== "object" || patch === null) return;
+  const { listen, capturePrompts } = patch as {
+    listen?: unknown;
+    capturePrompts?: unknown;
+  };
+
+  if (typeof listen === "string" && !listensOnLoopback(listen)) {
+    throw new LocalRequestError(
+      403,
+      `listen "${listen}" is beyond loopback and would expose the model server to the network; set it with --listen or in the desktop app instead`,
+    );
+  }
+
+  if (capturePrompts === true) {
+    throw new LocalRequestError(
+      403,
+      "prompt capture cannot be turned on over HTTP, because any local user could then read the prompts; use --capture-prompts or the desktop app",
+    );
+  }
+}
+
+function listensOnLoopback(listen: string): boolean {
+  try {
+    return isLoopbackHost(parseListenAddress(listen).host);
+  } catch {
+    // Malformed values fail validation later, with the usual message.
+    return true;
+  }
 }
 
 /** Only the proxy's own pages, or clients that send no Origin (curl), may change state. */

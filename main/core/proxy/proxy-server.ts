@@ -121,7 +121,25 @@ export class ProxyServer {
    */
   async rebind(listen: ListenAddress): Promise<ListenAddress> {
     const previous = this.server;
-    const next = await this.listenOn(listen);
+    const bound = this.bound;
+    if (
+      previous &&
+      bound &&
+      listen.host === bound.host &&
+      listen.port === bound.port
+    ) {
+      this.listen = listen;
+      return bound;
+    }
+
+    const next = await this.listenOn(listen).catch((error: unknown) => {
+      // The port may be taken by this very proxy under another name
+      // (localhost for 127.0.0.1, or a wildcard bind): release it and retry.
+      const ours =
+        isPortInUse(error) && previous !== null && bound?.port === listen.port;
+      if (!ours) throw error;
+      return this.takeOverPort(previous, listen);
+    });
 
     this.server = next;
     this.listen = listen;
@@ -133,6 +151,27 @@ export class ProxyServer {
 
     if (previous) void this.retire(previous);
     return this.bound;
+  }
+
+  /**
+   * Stops `previous` listening so its port is free, then binds `listen`.
+   * When that fails, the old address is bound again and the error rethrown.
+   */
+  private async takeOverPort(
+    previous: Server,
+    listen: ListenAddress,
+  ): Promise<Server> {
+    previous.close();
+    this.retiring.add(previous);
+
+    try {
+      return await this.listenOn(listen);
+    } catch (error) {
+      this.retiring.delete(previous);
+      this.server = await this.listenOn(this.listen);
+      this.bound = boundAddress(this.server, this.listen.host);
+      throw error;
+    }
   }
 
   private async listenOn(listen: ListenAddress): Promise<Server> {
@@ -147,11 +186,22 @@ export class ProxyServer {
     server.on("error", (error) =>
       this.logger.error("server error", { error: describeError(error) }),
     );
-    server.on("clientError", (error, socket) => {
+    server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
       this.logger.debug("malformed client request", {
         error: describeError(error),
       });
-      socket.destroy();
+      // Answer what can still be answered, as Node's default handler does.
+      if (socket.writable && !socket.writableEnded) {
+        const status =
+          error.code === "HPE_HEADER_OVERFLOW"
+            ? "431 Request Header Fields Too Large"
+            : "400 Bad Request";
+        socket.end(
+          `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+        );
+      } else {
+        socket.destroy();
+      }
     });
 
     return server;
@@ -244,7 +294,7 @@ function listenError(
   if (error.code === "EADDRINUSE") {
     return new TokentapError(
       "PORT_IN_USE",
-      `port ${port} on ${host} is already in use; choose another listen port (for example --listen ${formatHostPort(host, port + 1)}) or stop the program using it`,
+      `port ${port} on ${host} is already in use; choose another listen port (for example ${formatHostPort(host, port + 1)}) or stop the program using it`,
       { cause: error },
     );
   }
@@ -272,6 +322,10 @@ function listenError(
       cause: error,
     },
   );
+}
+
+function isPortInUse(error: unknown): boolean {
+  return error instanceof TokentapError && error.code === "PORT_IN_USE";
 }
 
 function boundAddress(server: Server, host: string): ListenAddress {

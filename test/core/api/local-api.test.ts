@@ -153,3 +153,69 @@ describe("local read API", () => {
     expect(reply.headers.allow).toBe("GET");
   });
 });
+
+describe("settings over HTTP", () => {
+  let harness: ProxyHarness;
+
+  beforeEach(async () => {
+    harness = await startProxyHarness();
+  });
+
+  afterEach(async () => {
+    await harness.stop();
+  });
+
+  it("applies a valid change", async () => {
+    const reply = await postJson(`${harness.baseUrl}/tokentap/api/settings`, {
+      storeSize: 50,
+    });
+
+    expect(reply.status).toBe(200);
+    expect(harness.tokentap.currentSettings().storeSize).toBe(50);
+  });
+
+  it("lists each invalid value", async () => {
+    const reply = await postJson(`${harness.baseUrl}/tokentap/api/settings`, {
+      storeSize: 0,
+    });
+    const body = reply.json() as {
+      ok: boolean;
+      issues: Array<{ setting: string }>;
+    };
+
+    expect(reply.status).toBe(400);
+    expect(body.ok).toBe(false);
+    expect(body.issues.map((issue) => issue.setting)).toEqual(["storeSize"]);
+  });
+
+  it("rejects listening beyond loopback", async () => {
+    const reply = await postJson(`${harness.baseUrl}/tokentap/api/settings`, {
+      listen: "0.0.0.0:4321",
+    });
+
+    expect(reply.status).toBe(403);
+    expect((reply.json() as { error: string }).error).toContain(
+      "beyond loopback",
+    );
+    expect(harness.tokentap.currentSettings().listen).toBe("127.0.0.1:0");
+  });
+
+  it("rejects turning prompt capture on", async () => {
+    const reply = await postJson(`${harness.baseUrl}/tokentap/api/settings`, {
+      capturePrompts: true,
+    });
+
+    expect(reply.status).toBe(403);
+    expect(harness.tokentap.currentSettings().capturePrompts).toBe(false);
+  });
+
+  it("rejects another page's origin", async () => {
+    const reply = await postJson(
+      `${harness.baseUrl}/tokentap/api/settings`,
+      { storeSize: 50 },
+      { origin: "http://localhost:3000" },
+    );
+
+    expect(reply.status).toBe(403);
+  });
+});

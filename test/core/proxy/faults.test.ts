@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -181,5 +181,42 @@ describe("proxy faults", () => {
     expect(error.code).toBe("PORT_IN_USE");
     expect(error.message).toContain(`port ${port}`);
     expect(tokentap.store.error()?.message).toContain("already in use");
+  });
+});
+
+describe("malformed client requests", () => {
+  let harness: ProxyHarness;
+
+  afterEach(async () => {
+    await harness.stop();
+  });
+
+  /** Writes raw bytes to the proxy and returns what comes back before it closes. */
+  async function sendRaw(bytes: string): Promise<string> {
+    const url = new URL(harness.baseUrl);
+    const socket = connect(Number(url.port), url.hostname);
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+    socket.write(bytes);
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    return received;
+  }
+
+  it("answers garbage with 400", async () => {
+    harness = await startProxyHarness();
+
+    const reply = await sendRaw("THIS IS NOT HTTP\r\n\r\n");
+
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
+  it("answers oversized headers with 431", async () => {
+    harness = await startProxyHarness();
+
+    const reply = await sendRaw(
+      `GET /api/tags HTTP/1.1\r\nHost: localhost\r\nX-Big: ${"a".repeat(100_000)}\r\n\r\n`,
+    );
+
+    expect(reply).toMatch(/^HTTP\/1\.1 431 /);
   });
 });
