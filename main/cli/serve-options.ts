@@ -12,7 +12,7 @@ import {
 } from "../core/settings/settings.js";
 import { checkSetting } from "../core/settings/validate.js";
 
-/** What `tokentap serve` runs with, parsed and checked. */
+/** Options of `tokentap serve`, parsed and checked. */
 export interface ServeOptions {
   settings: Settings;
   /** Folder of the history file, or null with `--no-history`. */

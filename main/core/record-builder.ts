@@ -1,7 +1,7 @@
 import type { Outcome, RateSource, RequestRecord } from "./record.js";
 import type { Endpoint, RequestFacts, ResponseFacts } from "./tap/types.js";
 
-/** Longest error message kept on a record, in characters. */
+/** Maximum length of an error message kept on a record, in characters. */
 export const MAX_ERROR_LENGTH = 500;
 
 /**
@@ -13,10 +13,10 @@ export const MAX_ERROR_LENGTH = 500;
  */
 export const MIN_STREAM_SPAN_MS = 50;
 
-/** How the exchange ended on the wire, before the body is judged. */
+/** End of an exchange on the wire, before the body is judged. */
 export type TransportOutcome = "completed" | "aborted" | "upstream_error";
 
-/** Everything the proxy knows about one finished exchange. */
+/** Everything the proxy saw of one finished exchange. */
 export interface ExchangeSummary {
   id: string;
   method: string;
@@ -26,10 +26,10 @@ export interface ExchangeSummary {
   /** Status sent to the client, or null when none was sent. */
   status: number | null;
   transport: TransportOutcome;
-  /** What went wrong on the wire, for `aborted` and `upstream_error`. */
+  /** Failure on the wire, for `aborted` and `upstream_error`. */
   transportError: string | null;
   request: RequestFacts;
-  /** What the tap read, or null when no response arrived. */
+  /** Facts the tap read, or null when no response arrived. */
   response: ResponseFacts | null;
   /** Wall-clock start, for the record's ISO times. */
   startedAt: Date;

@@ -6,7 +6,7 @@ import type { Snapshot } from "../snapshot/snapshot.js";
 /** Time between heartbeat comments on an idle event stream, in milliseconds. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 
-/** What an event stream needs from the core. */
+/** Core operations an event stream uses. */
 export interface EventSource {
   subscribe(listener: SnapshotListener): () => void;
   /** Registers an interested viewer (for the loaded-models poll); returns its release. */

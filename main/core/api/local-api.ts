@@ -26,12 +26,12 @@ export interface ProxyStatus {
   listenUrl: string | null;
   upstream: string;
   inFlight: number;
-  /** Why the current set-up is risky, for example listening beyond loopback. */
+  /** Risk of the current set-up, for example listening beyond loopback. */
   warning: string | null;
   error: { message: string; code?: string; at: string } | null;
 }
 
-/** What the local API reads and changes; the core implements it. */
+/** Core operations the local API reads and changes. */
 export interface LocalApiContext extends EventSource {
   snapshot(): Snapshot;
   settings(): Settings;

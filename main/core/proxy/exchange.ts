@@ -22,7 +22,7 @@ export interface CapturedText {
   completion: string | null;
 }
 
-/** What a finished inference exchange produced. */
+/** Result of a finished inference exchange. */
 export interface FinishedExchange {
   record: RequestRecord;
   /** Null unless prompt capture was on when the request arrived. */

@@ -3,7 +3,7 @@ import { hostname, networkInterfaces } from "node:os";
 
 import { isLoopbackHost, isWildcardHost } from "../addresses.js";
 
-/** Why the guard rejected a request, for the 403 body and the log. */
+/** Reason for rejecting a request, for the 403 body and the log. */
 export interface GuardRejection {
   reason: "host" | "origin";
   message: string;

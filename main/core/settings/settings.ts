@@ -20,7 +20,7 @@ export interface Settings {
 
 export type SettingName = keyof Settings;
 
-/** How one setting is checked and described. */
+/** Rule that checks and describes one setting. */
 interface SettingRule {
   type: "string" | "integer" | "boolean";
   default: string | number | boolean;

@@ -1,4 +1,4 @@
-/** Longest prompt or completion text kept when capture is on, in characters. */
+/** Maximum length of a captured prompt or completion, in characters. */
 export const MAX_CAPTURED_CHARS = 4096;
 
 // C0 and C1 control characters, DEL included, except tab and line feed. They
