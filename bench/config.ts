@@ -1,6 +1,6 @@
 /**
  * Sizes of every benchmark phase. Counts and durations are bounded so that
- * a whole run, build excluded, finishes in about two minutes on two cores.
+ * a whole run, build excluded, finishes in under three minutes on two cores.
  */
 export const benchConfig = {
   requests: {
@@ -8,11 +8,12 @@ export const benchConfig = {
     concurrency: 32,
     warmupMs: 2_000,
     /**
-     * Rounds alternate direct and through Tokentap, so that load from other
-     * programs that changes during the phase falls on both about equally.
+     * Each round runs direct, through Tokentap and through each reference
+     * proxy, in an order that reverses every round, so that load from other
+     * programs that changes during the phase falls on all about equally.
      */
     rounds: 4,
-    roundMs: 2_500,
+    roundMs: 2_000,
   },
   streams: {
     path: "/api/generate",
@@ -22,8 +23,8 @@ export const benchConfig = {
     gapMs: 15,
     warmup: { concurrency: 200, total: 200 },
     levels: [
-      { concurrency: 64, total: 256 },
-      { concurrency: 200, total: 600 },
+      { concurrency: 64, total: 256, references: true },
+      { concurrency: 200, total: 600, references: false },
     ],
   },
   memory: {
@@ -85,4 +86,6 @@ export const benchConfig = {
 export interface StreamLevel {
   concurrency: number;
   total: number;
+  /** Whether this level also runs through the reference proxies. */
+  references?: boolean;
 }

@@ -6,70 +6,72 @@ import {
   shareOf,
   type CpuShare,
   type CpuSpan,
+  type MeteredChildren,
 } from "./cpu-meter.js";
-import type { HeldStreamsArgs } from "./load/held-streams.js";
 import type {
   RequestLoadArgs,
   RequestLoadResult,
 } from "./load/request-load.js";
-import type {
-  StreamCounts,
-  StreamLoadArgs,
-  StreamLoadResult,
-} from "./load/stream-load.js";
-import { generateLines } from "./ollama-bodies.js";
-import type {
-  IsolatedTapArgs,
-  IsolatedTapResult,
-  ProxyMemory,
-} from "./tap-memory.js";
+import type { StreamLoadArgs, StreamLoadResult } from "./load/stream-load.js";
+import type { ReferenceKind, ReferenceProxy } from "./reference-proxies.js";
 
-/** The three processes of a run and the two base URLs the load goes to. */
+/**
+ * The three processes of a run, the two base URLs the load goes to, and the
+ * reference proxies, each in a process of its own.
+ */
 export interface BenchProcesses {
   upstream: BenchChild;
   proxy: BenchChild;
   load: BenchChild;
   directUrl: string;
   proxyUrl: string;
+  references: readonly ReferenceProxy[];
 }
 
 export interface Measured<T> {
   result: T;
+  /** `proxy` is the CPU of the process the load went through: Tokentap's, or a reference proxy's. */
   cpu: CpuShare;
 }
 
-/** The same phase run direct to the upstream and through Tokentap. */
+/** One phase measured through a reference proxy. */
+export interface ReferenceMeasured<T> extends Measured<T> {
+  kind: ReferenceKind;
+  label: string;
+}
+
+/**
+ * The same phase run direct to the upstream and through Tokentap, and in
+ * some phases through the reference proxies too (an empty list otherwise).
+ */
 export interface Pair<T> {
   direct: Measured<T>;
   through: Measured<T>;
+  references: ReferenceMeasured<T>[];
+}
+
+/** The URL one series of a phase sends its load to, and the process whose CPU counts as the proxy's. */
+interface LoadTarget {
+  series: string;
+  url: string;
+  proxy: BenchChild;
 }
 
 export interface StreamPair extends Pair<StreamLoadResult> {
   level: StreamLevel;
 }
 
-export interface MemoryResult {
-  openStreams: number;
-  held: number;
-  idle: ProxyMemory;
-  open: ProxyMemory;
-  afterRelease: ProxyMemory;
-  /** Growth of the proxy's V8 heap per open stream, in bytes. */
-  heapPerStream: number;
-  /** Growth of the proxy's Buffer memory per open stream, in bytes. */
-  arrayBuffersPerStream: number;
-  /** Sum of the taps' `retainedBytes()` per open stream, in bytes. */
-  retainedPerStream: number;
-  isolated: IsolatedTapResult;
-  streams: StreamCounts;
-}
-
-const { requests, streams, memory, commandTimeoutMs } = benchConfig;
+const { requests, streams, commandTimeoutMs } = benchConfig;
 const expectedLines = streams.tokenLines + 1;
 
-/** Runs requests and streams through both paths once, unmeasured, so JIT and pools are warm. */
+/** Runs requests and streams through every path once, unmeasured, so JIT and pools are warm. */
 export async function warmUp(processes: BenchProcesses): Promise<void> {
-  for (const url of [processes.directUrl, processes.proxyUrl]) {
+  const urls = [
+    processes.directUrl,
+    processes.proxyUrl,
+    ...processes.references.map((reference) => reference.url),
+  ];
+  for (const url of urls) {
     await runRequestRound(processes, "warm-up", url, requests.warmupMs);
     await takeRequestResult(processes, "warm-up");
 
@@ -84,130 +86,113 @@ export async function warmUp(processes: BenchProcesses): Promise<void> {
 }
 
 /**
- * Runs `rounds` rounds of non-streaming requests to each target, swapping
- * which target goes first every round, and adds the rounds of each up.
+ * Runs `rounds` rounds of non-streaming requests to each target (direct,
+ * Tokentap, then each reference proxy), reversing the order every round, and
+ * adds the rounds of each target up.
  */
 export async function measureRequests(
   processes: BenchProcesses,
 ): Promise<Pair<RequestLoadResult>> {
-  const targets = { direct: processes.directUrl, through: processes.proxyUrl };
-  const spans: Partial<Record<keyof typeof targets, CpuSpan>> = {};
+  const targets = loadTargets(processes, true);
+  const spans = new Map<string, CpuSpan>();
 
   for (let round = 0; round < requests.rounds; round++) {
-    const order =
-      round % 2 === 0
-        ? (["direct", "through"] as const)
-        : (["through", "direct"] as const);
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
 
-    for (const name of order) {
-      const { span } = await meterCpu(processes, () =>
-        runRequestRound(processes, name, targets[name], requests.roundMs),
+    for (const target of order) {
+      const { span } = await meterCpu(meteredFor(processes, target), () =>
+        runRequestRound(processes, target.series, target.url, requests.roundMs),
       );
-      const previous = spans[name];
-      spans[name] = previous ? addSpans(previous, span) : span;
+      const previous = spans.get(target.series);
+      spans.set(target.series, previous ? addSpans(previous, span) : span);
     }
   }
 
-  const measured = async (name: keyof typeof targets) => {
-    const span = spans[name];
+  const results = new Map<string, Measured<RequestLoadResult>>();
+  for (const target of targets) {
+    const span = spans.get(target.series);
     if (!span)
-      throw new Error(`no rounds ran for ${name}; set requests.rounds above 0`);
-    return {
-      result: await takeRequestResult(processes, name),
+      throw new Error(
+        `no rounds ran for ${target.series}; set requests.rounds above 0`,
+      );
+    results.set(target.series, {
+      result: await takeRequestResult(processes, target.series),
       cpu: shareOf(span),
-    };
-  };
+    });
+  }
 
-  return {
-    direct: await measured("direct"),
-    through: await measured("through"),
-  };
+  return pairOf(processes, results);
 }
 
+/** Runs one stream level direct, through Tokentap and, when `level.references` is set, through each reference proxy. */
 export async function measureStreams(
   processes: BenchProcesses,
   level: StreamLevel,
 ): Promise<StreamPair> {
-  return {
-    level,
-    direct: await measureCpu(processes, () =>
-      runStreams(processes, processes.directUrl, level),
-    ),
-    through: await measureCpu(processes, () =>
-      runStreams(processes, processes.proxyUrl, level),
-    ),
-  };
+  const results = new Map<string, Measured<StreamLoadResult>>();
+  for (const target of loadTargets(processes, level.references === true)) {
+    results.set(
+      target.series,
+      await measureCpu(meteredFor(processes, target), () =>
+        runStreams(processes, target.url, level),
+      ),
+    );
+  }
+
+  return { level, ...pairOf(processes, results) };
 }
 
-/**
- * Holds `openStreams` streams open through Tokentap, paused by the upstream
- * halfway through a line, and samples the proxy's memory after a full GC
- * before, during and after. Then measures the same number of taps alone.
- */
-export async function measureMemory(
+/** Direct, Tokentap and, when `withReferences`, the reference proxies, in that order. */
+function loadTargets(
   processes: BenchProcesses,
-): Promise<MemoryResult> {
-  const { upstream, proxy, load } = processes;
-  const count = memory.openStreams;
+  withReferences: boolean,
+): LoadTarget[] {
+  // Direct load passes no proxy; Tokentap's idle CPU fills that column.
+  const targets: LoadTarget[] = [
+    { series: "direct", url: processes.directUrl, proxy: processes.proxy },
+    { series: "through", url: processes.proxyUrl, proxy: processes.proxy },
+  ];
+  if (!withReferences) return targets;
 
-  await upstream.call("hold", { heldLines: memory.heldLines });
-  const idle = await proxy.call<ProxyMemory>("memory");
+  for (const reference of processes.references) {
+    targets.push({
+      series: reference.kind,
+      url: reference.url,
+      proxy: reference.child,
+    });
+  }
+  return targets;
+}
 
-  const heldArgs: HeldStreamsArgs = {
-    url: processes.proxyUrl,
-    path: streams.path,
-    count,
-    expectedLines,
-    heldBytes: heldBodyBytes(),
-  };
-  const { held } = await load.call<{ held: number }>(
-    "open-held",
-    heldArgs,
-    commandTimeoutMs,
-  );
-  const open = await proxy.call<ProxyMemory>("memory");
-
-  await upstream.call("release");
-  const streamCounts = await load.call<StreamCounts>(
-    "finish-held",
-    {},
-    commandTimeoutMs,
-  );
-  const afterRelease = await proxy.call<ProxyMemory>("memory");
-
-  const isolatedArgs: IsolatedTapArgs = {
-    count,
-    tokenLines: streams.tokenLines,
-    heldLines: memory.heldLines,
-  };
-  const isolated = await proxy.call<IsolatedTapResult>(
-    "isolated-taps",
-    isolatedArgs,
-    commandTimeoutMs,
-  );
-
+function meteredFor(
+  processes: BenchProcesses,
+  target: LoadTarget,
+): MeteredChildren {
   return {
-    openStreams: count,
-    held,
-    idle,
-    open,
-    afterRelease,
-    heapPerStream: (open.memory.heapUsed - idle.memory.heapUsed) / count,
-    arrayBuffersPerStream:
-      (open.memory.arrayBuffers - idle.memory.arrayBuffers) / count,
-    retainedPerStream: open.tapRetainedBytes / count,
-    isolated,
-    streams: streamCounts,
+    upstream: processes.upstream,
+    proxy: target.proxy,
+    load: processes.load,
   };
 }
 
-/** Bytes of a stream up to where the upstream pauses it: the held lines and half the next. */
-function heldBodyBytes(): number {
-  const lines = generateLines(streams.tokenLines);
-  const sent = lines
-    .slice(0, memory.heldLines)
-    .reduce((sum, line) => sum + line.length, 0);
-  return sent + Math.floor((lines[memory.heldLines]?.length ?? 0) / 2);
+/** Collects the measured series into a pair; reference proxies that did not run are left out. */
+function pairOf<T>(
+  processes: BenchProcesses,
+  results: ReadonlyMap<string, Measured<T>>,
+): Pair<T> {
+  const series = (name: string) => {
+    const measured = results.get(name);
+    if (!measured) throw new Error(`no load ran for ${name}`);
+    return measured;
+  };
+
+  const references: ReferenceMeasured<T>[] = [];
+  for (const { kind, label } of processes.references) {
+    const measured = results.get(kind);
+    if (measured) references.push({ kind, label, ...measured });
+  }
+
+  return { direct: series("direct"), through: series("through"), references };
 }
 
 function runRequestRound(
@@ -253,7 +238,7 @@ function runStreams(
 }
 
 async function measureCpu<T>(
-  processes: BenchProcesses,
+  processes: MeteredChildren,
   run: () => Promise<T>,
 ): Promise<Measured<T>> {
   const { result, span } = await meterCpu(processes, run);

@@ -2,9 +2,12 @@ import { benchConfig } from "./config.js";
 import { formatCoreSections } from "./core/core-report.js";
 import type { CoreResults } from "./core-phases.js";
 import type { RequestLoadResult } from "./load/request-load.js";
+import type { StreamLoadResult } from "./load/stream-load.js";
 import type { MachineInfo } from "./machine.js";
 import type { CpuShare } from "./cpu-meter.js";
-import type { MemoryResult, Pair, StreamPair } from "./phases.js";
+import type { MemoryResult } from "./memory-phase.js";
+import type { Measured, Pair, StreamPair } from "./phases.js";
+import { cpuPerRequest, type RequestBudget } from "./request-budget.js";
 import { table, type Row } from "./table.js";
 import type { TargetResult } from "./targets.js";
 
@@ -14,6 +17,8 @@ export interface BenchResults {
   machine: MachineInfo;
   config: typeof benchConfig;
   requests: Pair<RequestLoadResult>;
+  /** Proxy CPU per request that the non-streaming target leaves, from `requests`. */
+  requestBudget: RequestBudget;
   streams: StreamPair[];
   memory: MemoryResult;
   core: CoreResults;
@@ -27,7 +32,7 @@ export function formatReport(results: BenchResults): string {
   const { machine } = results;
   const sections = [
     `Tokentap benchmark, ${results.startedAt}\n${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}\n${loadAverageLine(results.loadAverage)}`,
-    requestsSection(results.requests),
+    requestsSection(results.requests, results.requestBudget),
     ...results.streams.map((pair) => streamsSection(pair)),
     memorySection(results.memory),
     ...formatCoreSections(results.core),
@@ -42,84 +47,115 @@ function loadAverageLine(loadAverage: BenchResults["loadAverage"]): string {
   return `load average (1, 5, 15 min) at start ${format(loadAverage.atStart)}, at end ${format(loadAverage.atEnd)}`;
 }
 
-function requestsSection(pair: Pair<RequestLoadResult>): string {
+/** A proxy's heading and its measurement in one phase. */
+interface Through<T> {
+  label: string;
+  measured: Measured<T>;
+}
+
+/** Tokentap first, then the reference proxies that ran in the phase. */
+function throughColumns<T>(pair: Pair<T>): Through<T>[] {
+  return [
+    { label: "Tokentap", measured: pair.through },
+    ...pair.references.map((reference) => ({
+      label: reference.label,
+      measured: reference,
+    })),
+  ];
+}
+
+function header<T>(columns: readonly Through<T>[]): Row {
+  return [
+    "",
+    "direct",
+    ...columns.flatMap(({ label }) => [label, `${label}/direct`]),
+  ];
+}
+
+function requestsSection(
+  pair: Pair<RequestLoadResult>,
+  budget: RequestBudget,
+): string {
   const { requests } = benchConfig;
-  const direct = pair.direct.result;
-  const through = pair.through.result;
+  const columns = throughColumns(pair);
+  const row = (
+    name: string,
+    value: (result: RequestLoadResult) => number,
+    decimals: number,
+  ) => ratioRow(name, pair, columns, value, decimals);
 
   return [
-    `Non-streaming POST ${requests.path}, ${requests.concurrency} concurrent, ${requests.rounds} alternating rounds of ${requests.roundMs / 1000} s each`,
+    `Non-streaming POST ${requests.path}, ${requests.concurrency} concurrent, ${requests.rounds} rounds of ${requests.roundMs / 1000} s for each target, the order reversed every round`,
     table([
-      ["", "direct", "through", "through/direct"],
-      ratioRow(
-        "requests/s",
-        direct.requestsPerSecond,
-        through.requestsPerSecond,
-        0,
+      header(columns),
+      row("requests/s", (result) => result.requestsPerSecond, 0),
+      row("latency p50 (ms)", (result) => result.latencyMs.p50, 2),
+      row("latency p99 (ms)", (result) => result.latencyMs.p99, 2),
+      plainRow("failed", pair, columns, (measured) =>
+        String(measured.result.failed),
       ),
-      ratioRow(
-        "latency p50 (ms)",
-        direct.latencyMs.p50,
-        through.latencyMs.p50,
-        2,
+      plainRow("CPU % upstream/proxy/load/others", pair, columns, (measured) =>
+        formatCpu(measured.cpu),
       ),
-      ratioRow(
-        "latency p99 (ms)",
-        direct.latencyMs.p99,
-        through.latencyMs.p99,
-        2,
-      ),
-      ["failed", String(direct.failed), String(through.failed), ""],
-      cpuRow(pair.direct.cpu, pair.through.cpu),
-      [
+      plainRow(
         "CPU µs per request upstream/proxy/load",
-        cpuPerRequest(pair.direct.cpu, direct.requestsPerSecond),
-        cpuPerRequest(pair.through.cpu, through.requestsPerSecond),
-        "",
-      ],
+        pair,
+        columns,
+        (measured) => formatCpuPerRequest(measured),
+      ),
     ]),
-    firstErrors(direct.firstError, through.firstError),
+    budgetLine(budget),
+    firstErrors(pair, columns),
   ]
     .filter(Boolean)
     .join("\n");
 }
 
-/** CPU time each benchmark process spent per request, from its share of a core and the request rate. */
-function cpuPerRequest(cpu: CpuShare, requestsPerSecond: number): string {
-  return [cpu.upstream, cpu.proxy, cpu.load]
-    .map((share) => String(Math.round((share * 1_000_000) / requestsPerSecond)))
+function formatCpuPerRequest(measured: Measured<RequestLoadResult>): string {
+  const perRequest = cpuPerRequest(measured);
+  return [perRequest.upstream, perRequest.proxy, perRequest.load]
+    .map((micros) => String(Math.round(micros)))
     .join("/");
+}
+
+function budgetLine(budget: RequestBudget): string {
+  const micros = (value: number) => Math.round(value).toString();
+  return [
+    `  At ${budget.ratio}x of direct, ${budget.requestsPerSecond.toFixed(0)} requests/s, ${budget.cores} cores give ${micros(budget.totalMicros)} µs of CPU per request.`,
+    `  The upstream used ${micros(budget.upstreamMicros)} µs and the load generator ${micros(budget.loadMicros)} µs through Tokentap, which leaves ${micros(budget.proxyMicros)} µs for the proxy; Tokentap used ${micros(budget.tokentapMicros)} µs.`,
+  ].join("\n");
 }
 
 function streamsSection(pair: StreamPair): string {
   const { streams } = benchConfig;
-  const direct = pair.direct.result;
-  const through = pair.through.result;
+  const columns = throughColumns(pair);
+  const row = (
+    name: string,
+    value: (result: StreamLoadResult) => number,
+    decimals: number,
+  ) => ratioRow(name, pair, columns, value, decimals);
 
   return [
     `Streaming POST ${streams.path}, ${pair.level.concurrency} concurrent, ${pair.level.total} streams of ${streams.tokenLines + 1} lines ${streams.gapMs} ms apart`,
     table([
-      ["", "direct", "through", "through/direct"],
-      ratioRow(
-        "completed streams/s",
-        direct.streamsPerSecond,
-        through.streamsPerSecond,
-        1,
-      ),
-      ratioRow("chunks/s", direct.chunksPerSecond, through.chunksPerSecond, 0),
-      ratioRow("TTFB p50 (ms)", direct.ttfbMs.p50, through.ttfbMs.p50, 2),
-      ratioRow("TTFB p99 (ms)", direct.ttfbMs.p99, through.ttfbMs.p99, 2),
-      ratioRow("chunk gap p50 (ms)", direct.gapMs.p50, through.gapMs.p50, 2),
-      ratioRow("chunk gap p99 (ms)", direct.gapMs.p99, through.gapMs.p99, 2),
-      [
+      header(columns),
+      row("completed streams/s", (result) => result.streamsPerSecond, 1),
+      row("chunks/s", (result) => result.chunksPerSecond, 0),
+      row("TTFB p50 (ms)", (result) => result.ttfbMs.p50, 2),
+      row("TTFB p99 (ms)", (result) => result.ttfbMs.p99, 2),
+      row("chunk gap p50 (ms)", (result) => result.gapMs.p50, 2),
+      row("chunk gap p99 (ms)", (result) => result.gapMs.p99, 2),
+      plainRow(
         "cut / failed",
-        `${direct.cut} / ${direct.failed}`,
-        `${through.cut} / ${through.failed}`,
-        "",
-      ],
-      cpuRow(pair.direct.cpu, pair.through.cpu),
+        pair,
+        columns,
+        ({ result }) => `${result.cut} / ${result.failed}`,
+      ),
+      plainRow("CPU % upstream/proxy/load/others", pair, columns, (measured) =>
+        formatCpu(measured.cpu),
+      ),
     ]),
-    firstErrors(direct.firstError, through.firstError),
+    firstErrors(pair, columns),
   ]
     .filter(Boolean)
     .join("\n");
@@ -171,37 +207,56 @@ function targetsSection(targets: readonly TargetResult[]): string {
   ].join("\n");
 }
 
-function ratioRow(
+/** Builds a row of one value for direct and for each proxy, each proxy's followed by its ratio to direct. */
+function ratioRow<T>(
   name: string,
-  direct: number,
-  through: number,
+  pair: Pair<T>,
+  columns: readonly Through<T>[],
+  value: (result: T) => number,
   decimals: number,
 ): Row {
+  const direct = value(pair.direct.result);
   return [
     name,
     direct.toFixed(decimals),
-    through.toFixed(decimals),
-    `${(through / direct).toFixed(2)}x`,
+    ...columns.flatMap(({ measured }) => {
+      const through = value(measured.result);
+      return [through.toFixed(decimals), `${(through / direct).toFixed(2)}x`];
+    }),
   ];
 }
 
-function cpuRow(direct: CpuShare, through: CpuShare): Row {
-  const format = (cpu: CpuShare) =>
-    [cpu.upstream, cpu.proxy, cpu.load, cpu.others]
-      .map((share) => (share === null ? "?" : `${Math.round(share * 100)}`))
-      .join("/");
+/** Builds a row of one value for direct and for each proxy, with the ratio columns left empty. */
+function plainRow<T>(
+  name: string,
+  pair: Pair<T>,
+  columns: readonly Through<T>[],
+  format: (measured: Measured<T>) => string,
+): Row {
   return [
-    "CPU % upstream/proxy/load/others",
-    format(direct),
-    format(through),
-    "",
+    name,
+    format(pair.direct),
+    ...columns.flatMap(({ measured }) => [format(measured), ""]),
   ];
 }
 
-function firstErrors(direct: string | null, through: string | null): string {
+function formatCpu(cpu: CpuShare): string {
+  return [cpu.upstream, cpu.proxy, cpu.load, cpu.others]
+    .map((share) => (share === null ? "?" : `${Math.round(share * 100)}`))
+    .join("/");
+}
+
+function firstErrors<T extends { firstError: string | null }>(
+  pair: Pair<T>,
+  columns: readonly Through<T>[],
+): string {
   const lines: string[] = [];
+  const direct = pair.direct.result.firstError;
   if (direct) lines.push(`  first error direct: ${direct}`);
-  if (through) lines.push(`  first error through: ${through}`);
+  for (const { label, measured } of columns) {
+    const error = measured.result.firstError;
+    if (error) lines.push(`  first error through ${label}: ${error}`);
+  }
   return lines.join("\n");
 }
 

@@ -7,23 +7,30 @@ import { benchConfig } from "./config.js";
 import { checkCoreTargets, countBadCoreStreams } from "./core/core-targets.js";
 import { measureCore } from "./core-phases.js";
 import { describeMachine } from "./machine.js";
+import { measureMemory } from "./memory-phase.js";
 import {
-  measureMemory,
   measureRequests,
   measureStreams,
   warmUp,
   type BenchProcesses,
   type StreamPair,
 } from "./phases.js";
+import { startReferenceProxies } from "./reference-proxies.js";
+import { requestBudget } from "./request-budget.js";
 import { formatReport, type BenchResults } from "./report.js";
-import { checkTargets, countBadStreams } from "./targets.js";
+import {
+  checkTargets,
+  countBadReferenceStreams,
+  countBadStreams,
+} from "./targets.js";
 import type { UpstreamStartArgs } from "./upstream-process.js";
 
 /**
  * Entry point of `npm run bench`: starts the fake upstream, Tokentap and the
- * load generator as three processes, measures each phase direct and through
- * Tokentap, then measures history, snapshots and GPU sampling in processes
- * of their own. Prints the tables and writes bench/out/results.json. Exits
+ * load generator as three processes, and two reference proxies in processes
+ * of their own. Measures each phase direct and through Tokentap, some also
+ * through the reference proxies, then measures history, snapshots and GPU
+ * sampling in processes of their own. Prints the tables and writes bench/out/results.json. Exits
  * 0 when targets are missed, so a slow machine does not fail a build, and 1
  * on a cut stream or a crash.
  */
@@ -54,12 +61,14 @@ async function runBench(): Promise<number> {
   const { url: proxyUrl } = await proxy.call<{ url: string }>("start", {
     upstream: directUrl,
   });
+  const references = await startReferenceProxies(startChild, directUrl);
   const processes: BenchProcesses = {
     upstream,
     proxy,
     load,
     directUrl,
     proxyUrl,
+    references,
   };
 
   const startedAt = new Date().toISOString();
@@ -81,11 +90,17 @@ async function runBench(): Promise<number> {
 
   const core = await measureCore(processes, startChild, log);
 
+  const machine = describeMachine();
   const results: BenchResults = {
     startedAt,
-    machine: describeMachine(),
+    machine,
     config: benchConfig,
     requests,
+    requestBudget: requestBudget(
+      requests,
+      machine.cores,
+      benchConfig.targets.requestsRatio,
+    ),
     streams,
     memory,
     core,
@@ -105,7 +120,9 @@ async function runBench(): Promise<number> {
   log(`results written to ${OUT_DIR}results.json`);
 
   const badStreams =
-    countBadStreams(streams, memory.streams) + countBadCoreStreams(core);
+    countBadStreams(streams, memory.streams) +
+    countBadReferenceStreams(streams) +
+    countBadCoreStreams(core);
   if (badStreams > 0) {
     log(`${badStreams} streams were cut or failed; exiting with status 1`);
     return 1;

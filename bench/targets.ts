@@ -1,7 +1,8 @@
 import { benchConfig } from "./config.js";
 import type { RequestLoadResult } from "./load/request-load.js";
 import type { StreamCounts } from "./load/stream-load.js";
-import type { MemoryResult, Pair, StreamPair } from "./phases.js";
+import type { MemoryResult } from "./memory-phase.js";
+import type { Pair, StreamPair } from "./phases.js";
 
 /** One target with what was measured against it. */
 export interface TargetResult {
@@ -80,6 +81,18 @@ export function countBadStreams(
     (sum, pair) => sum + bad(pair.direct.result) + bad(pair.through.result),
     bad(held),
   );
+}
+
+/** Streams cut or failed through the reference proxies, which no target counts but which make a run invalid. */
+export function countBadReferenceStreams(
+  streams: readonly StreamPair[],
+): number {
+  let bad = 0;
+  for (const pair of streams) {
+    for (const reference of pair.references)
+      bad += reference.result.cut + reference.result.failed;
+  }
+  return bad;
 }
 
 /**

@@ -1,0 +1,55 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { serveCommands } from "./command-server.js";
+import { createHttpProxyAlone } from "./reference/http-proxy-alone.js";
+import { createRawNodeProxy } from "./reference/raw-node-proxy.js";
+import type { ReferenceKind } from "./reference-proxies.js";
+
+/**
+ * One reference proxy, alone in its process like Tokentap in
+ * `proxy-process.js`, so that its CPU time can be read on its own.
+ */
+
+export interface ReferenceStartArgs {
+  kind: ReferenceKind;
+  upstream: string;
+}
+
+type Builder = (upstream: URL) => Server;
+
+const builders: Record<ReferenceKind, Builder> = {
+  "http-proxy": createHttpProxyAlone,
+  "node-http": createRawNodeProxy,
+};
+
+let server: Server | null = null;
+
+serveCommands(
+  {
+    start: async (args) => {
+      const { kind, upstream } = args as ReferenceStartArgs;
+      const build = builders[kind] as Builder | undefined;
+      if (!build)
+        throw new Error(
+          `unknown reference proxy "${kind}"; use one of ${Object.keys(builders).join(", ")}`,
+        );
+      const listening = build(new URL(upstream));
+
+      await new Promise<void>((resolve, reject) => {
+        listening.once("error", reject);
+        listening.listen(0, "127.0.0.1", () => resolve());
+      });
+      server = listening;
+      return {
+        url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}`,
+      };
+    },
+  },
+  async () => {
+    const listening = server;
+    if (!listening) return;
+    listening.closeAllConnections();
+    await new Promise<void>((resolve) => listening.close(() => resolve()));
+  },
+);
