@@ -56,7 +56,7 @@ export function registerRequestFamilies(
   });
   const latency = new Histogram({
     name: "tokentap_e2e_request_latency_seconds",
-    help: "Time from receiving the request to the end of the response, in seconds.",
+    help: "Request latency in seconds: the server's own total duration where it reports one, else the time from receiving the request to the end of the response.",
     labelNames: ["model", "endpoint"],
     buckets: E2E_LATENCY_BUCKETS_SECONDS,
     registers,
