@@ -107,3 +107,16 @@ export function parseUpstreamUrl(value: string, setting = "upstream"): URL {
 
   return url;
 }
+
+/** Explains the risk of listening beyond loopback, or returns null. */
+export function exposureWarning(host: string): string | null {
+  if (isLoopbackHost(host)) return null;
+  return `listening on ${host}, beyond loopback: anyone who can reach this port can use the model server through plain HTTP without authentication`;
+}
+
+/** Returns the host a client on this machine connects to for a bind address: loopback for a wildcard. */
+export function clientHost(host: string): string {
+  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
+  if (host === "::") return "::1";
+  return host;
+}

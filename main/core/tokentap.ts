@@ -1,6 +1,7 @@
 import {
+  clientHost,
+  exposureWarning,
   formatHostPort,
-  isLoopbackHost,
   parseListenAddress,
   parseUpstreamUrl,
   type ListenAddress,
@@ -411,17 +412,4 @@ export class Tokentap {
         listen: formatHostPort(address.host, address.port),
       });
   }
-}
-
-/** Explains the risk of listening beyond loopback, or returns null. */
-export function exposureWarning(host: string): string | null {
-  if (isLoopbackHost(host)) return null;
-  return `listening on ${host}, beyond loopback: anyone who can reach this port can use the model server through plain HTTP without authentication`;
-}
-
-/** A wildcard bind is reached from this machine through loopback. */
-function clientHost(host: string): string {
-  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
-  if (host === "::") return "::1";
-  return host;
 }
