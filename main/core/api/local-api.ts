@@ -9,6 +9,7 @@ import { sendError, sendJson } from "../proxy/json-reply.js";
 import type { Settings } from "../settings/settings.js";
 import type { SettingsUpdateResult } from "../settings/update-result.js";
 import type { Snapshot } from "../snapshot/snapshot.js";
+import type { Problem } from "../store/types.js";
 import { serveEvents, type EventSource } from "./events.js";
 import { LocalRequestError, readJsonBody } from "./request-body.js";
 import { createDashboardRoute, isDashboardPath } from "./static-files.js";
@@ -28,7 +29,7 @@ export interface ProxyStatus {
   inFlight: number;
   /** Risk of the current set-up, for example listening beyond loopback. */
   warning: string | null;
-  error: { message: string; code?: string; at: string } | null;
+  error: Readonly<Problem> | null;
 }
 
 /** Core operations the local API reads and changes. */

@@ -1,6 +1,6 @@
 import type { Logger } from "../log.js";
 import type { GpuSample } from "../record.js";
-import { ErrorLogLimiter } from "./error-log-limiter.js";
+import { ErrorLogLimiter } from "../error-log-limiter.js";
 import { GpuSampleError } from "./gpu-sample-error.js";
 import { ProbeProcess } from "./probe-process.js";
 import { readGpuSamples } from "./read-gpu-samples.js";

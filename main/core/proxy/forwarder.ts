@@ -8,15 +8,18 @@ import type { Socket } from "node:net";
 
 import httpProxy from "http-proxy";
 
+import { ErrorLogLimiter } from "../error-log-limiter.js";
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { matchEndpoint } from "../tap/endpoints.js";
 import { Exchange, requestPath, type FinishedExchange } from "./exchange.js";
 import { sendError } from "./json-reply.js";
-import { RepeatLimiter } from "./repeat-limiter.js";
 
 /** Time allowed to open a TCP connection to the upstream, in milliseconds. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/** Time during which repeats of one upstream failure code are counted, not logged. */
+const UPSTREAM_ERROR_LOG_WINDOW_MS = 10_000;
 
 export interface ForwarderOptions {
   upstream: URL;
@@ -39,7 +42,7 @@ export class Forwarder {
   private readonly exchanges = new WeakMap<IncomingMessage, Exchange>();
   private readonly open = new Set<Exchange>();
   private readonly drainWaiters: Array<() => void> = [];
-  private readonly errorLog = new RepeatLimiter();
+  private readonly errorLog: ErrorLogLimiter;
   private readonly connectTimeoutMs: number;
   private upstream: URL;
   /** The upstream as http-proxy reads it, built once: a string target is parsed again on every request. */
@@ -49,6 +52,11 @@ export class Forwarder {
   private agent: HttpAgent;
 
   constructor(private readonly options: ForwarderOptions) {
+    // A dead upstream under load fails every request: log each cause once per 10 s.
+    this.errorLog = new ErrorLogLimiter(
+      options.logger,
+      UPSTREAM_ERROR_LOG_WINDOW_MS,
+    );
     this.upstream = options.upstream;
     this.target = toProxyTarget(options.upstream);
     this.upstreamOrigin = options.upstream.origin;
@@ -187,7 +195,11 @@ export class Forwarder {
 
     const message = this.upstreamMessage(error);
     exchange?.failUpstream(message);
-    this.logUpstreamError(message, exchange);
+    this.errorLog.report(
+      (error as NodeJS.ErrnoException).code ?? "UPSTREAM_ERROR",
+      "upstream request failed",
+      { id: exchange?.id, path: exchange?.path, error: message },
+    );
 
     if (!("writeHead" in res)) {
       res.destroy();
@@ -205,21 +217,6 @@ export class Forwarder {
 
   private upstreamMessage(error: Error): string {
     return `Tokentap could not reach the upstream server ${this.upstream.origin}: ${describeError(error)}; check that the server is running, or point Tokentap at it with --upstream`;
-  }
-
-  private logUpstreamError(
-    message: string,
-    exchange: Exchange | undefined,
-  ): void {
-    const held = this.errorLog.pass(message);
-    if (held === null) return;
-
-    this.options.logger.warn("upstream request failed", {
-      id: exchange?.id,
-      path: exchange?.path,
-      error: message,
-      repeatsHeldBack: held > 0 ? held : undefined,
-    });
   }
 }
 

@@ -1,7 +1,10 @@
-import type { LogFields, Logger } from "../log.js";
+import type { LogFields, Logger } from "./log.js";
 
 /** Default time after a logged error during which repeats of its code are only counted. */
 export const DEFAULT_ERROR_LOG_WINDOW_MS = 5 * 60_000;
+
+/** Distinct codes remembered; beyond it the memory is cleared, so a long run stays bounded. */
+const MAX_TRACKED_CODES = 100;
 
 /**
  * Logs caught errors at `warn`, at most one line per error code per window.
@@ -32,6 +35,10 @@ export class ErrorLogLimiter {
     if (entry !== undefined && now - entry.loggedAt < this.#windowMs) {
       entry.repeats += 1;
       return;
+    }
+
+    if (entry === undefined && this.#entries.size >= MAX_TRACKED_CODES) {
+      this.#entries.clear();
     }
 
     const repeats = entry?.repeats ?? 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { ErrorLogLimiter } from "../../../main/core/gpu/error-log-limiter.js";
-import { createMemoryLogger } from "./fake-tools.js";
+import { ErrorLogLimiter } from "../../main/core/error-log-limiter.js";
+import { createMemoryLogger } from "./gpu/fake-tools.js";
 
 function createLimiter() {
   const clock = { now: 0 };
@@ -43,5 +43,20 @@ describe("ErrorLogLimiter", () => {
     limiter.report("PROBE_EXITED", "GPU sample failed");
 
     expect(lines).toHaveLength(2);
+  });
+});
+
+describe("ErrorLogLimiter memory", () => {
+  it("forgets codes beyond its bound", () => {
+    const { logger, lines } = createMemoryLogger();
+    let now = 0;
+    const limiter = new ErrorLogLimiter(logger, 1000, () => now);
+
+    for (let code = 0; code <= 100; code += 1)
+      limiter.report(`E${code}`, "failed");
+    now += 1;
+    limiter.report("E0", "failed");
+
+    expect(lines.filter((line) => line.includes("code=E0"))).toHaveLength(2);
   });
 });
