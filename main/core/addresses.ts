@@ -48,7 +48,7 @@ export function parseListenAddress(
 function parsePort(text: string, invalid: (why: string) => Error): number {
   const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
 
-  // Port 0 asks the system for a free port, which tests and benchmarks use.
+  // Port 0 lets the system pick a free port, which tests and benchmarks use.
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw invalid(`port "${text}" is not an integer from 0 to 65535`);
   }
@@ -61,7 +61,7 @@ export function formatHostPort(host: string, port: number): string {
   return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }
 
-/** Whether a host name or IP literal always means this machine. */
+/** Returns whether a host name or IP literal always means this machine. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
 
@@ -73,7 +73,7 @@ export function isLoopbackHost(host: string): boolean {
   return /^::ffff:127\./.test(bare);
 }
 
-/** Whether binding this host accepts connections from other machines. */
+/** Returns whether binding this host accepts connections from other machines. */
 export function isWildcardHost(host: string): boolean {
   return host === "0.0.0.0" || host === "::" || host === "";
 }

@@ -91,10 +91,10 @@ function errorMessage(summary: ExchangeSummary): string | null {
 }
 
 /**
- * Picks the decode rate, best source first: the server's own timings, then
- * the chunk arrival times (tokens after the first over the time between the
- * first and last text chunk, when that is at least `MIN_STREAM_SPAN_MS`),
- * then the whole request time.
+ * Picks the decode rate, best source first. The server's own timings come
+ * first. Next are the chunk arrival times: tokens after the first over the
+ * time between the first and last text chunk, when that span is at least
+ * `MIN_STREAM_SPAN_MS`. Last is the whole request time.
  */
 function decodeRate(
   summary: ExchangeSummary,

@@ -1,15 +1,15 @@
-/** Which wire protocol family an inference endpoint speaks. */
+/** Wire protocol family of an inference endpoint. */
 export type ApiKind = "ollama" | "openai" | "anthropic";
 
 /**
- * How a proxied request ended: `error` is an error status or an error object
+ * End state of a proxied request: `error` is an error status or an error object
  * inside the body, `aborted` is the client hanging up before the end, and
  * `upstream_error` is a failure to reach or read the upstream server.
  */
 export type Outcome = "ok" | "error" | "aborted" | "upstream_error";
 
 /**
- * Where a decode rate came from: `server` when the server reported decode
+ * Source of a decode rate: `server` when the server reported decode
  * timings, `stream` when measured from chunk arrival times at the proxy,
  * `wall` when only the whole request time was known.
  */

@@ -46,7 +46,7 @@ export type GpuSamplerFactory = (
 export interface TokentapOptions {
   /** Settings to start with; missing ones take their defaults. */
   settings?: Partial<Settings>;
-  /** Folder of the history file; null keeps no history whatever the settings say. */
+  /** Folder of the history file; null keeps no history whatever the settings contain. */
   dataDir: string | null;
   logger: Logger;
   connectTimeoutMs?: number;
@@ -155,7 +155,7 @@ export class Tokentap {
   /**
    * Loads the history into the store, starts the GPU sampler and starts
    * listening. A port that cannot be bound is stored as the error to show
-   * and rethrown; everything else keeps running, so a shell can offer
+   * and rethrown. Everything else keeps running, so a shell can offer
    * another port through `applySettings`, and a CLI should call `stop()`.
    */
   async start(): Promise<ListenAddress> {
@@ -192,7 +192,7 @@ export class Tokentap {
     this.logger.info("proxy stopped");
   }
 
-  /** The settings in force. */
+  /** Returns a copy of the settings in force. */
   currentSettings(): Settings {
     return { ...this.settings };
   }
@@ -296,7 +296,7 @@ export class Tokentap {
     return `${this.listenUrl}/metrics`;
   }
 
-  /** The proxy's state for the local API and the screens. */
+  /** Returns the proxy's state for the local API and the screens. */
   status(): ProxyStatus {
     const address = this.proxy.address;
 

@@ -14,7 +14,7 @@ import { serveEvents, type EventSource } from "./events.js";
 import { LocalRequestError, readJsonBody } from "./request-body.js";
 import { createDashboardRoute, isDashboardPath } from "./static-files.js";
 
-/** Prefix of every path Tokentap answers itself; no inference server uses it. */
+/** Prefix of every path Tokentap serves itself, which no inference server uses. */
 export const LOCAL_PREFIX = "/tokentap/";
 
 /** Records returned by `/tokentap/api/requests` when no `limit` is given. */

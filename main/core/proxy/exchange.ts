@@ -80,7 +80,7 @@ export class Exchange {
     return this.clientClosed;
   }
 
-  /** Bytes the response tap holds between chunks right now. */
+  /** Bytes the response tap keeps between chunks right now. */
   tapRetainedBytes(): number {
     return this.responseTap?.retainedBytes() ?? 0;
   }

@@ -19,8 +19,8 @@ export class RequestGuard {
   private readonly allowedHosts: Set<string>;
   /**
    * Verdicts by raw `Host` and `Origin` header value. Clients repeat the
-   * same few values, and parsing them per request costs more than the rest
-   * of the check; the cache is cleared when it reaches `MAX_CACHED_VERDICTS`.
+   * same few values, and parsing them costs more than the rest of the check.
+   * The cache is cleared when it reaches `MAX_CACHED_VERDICTS`.
    */
   private readonly hostVerdicts = new Map<string, boolean>();
   private readonly originVerdicts = new Map<string, boolean>();
@@ -63,7 +63,7 @@ export class RequestGuard {
   }
 
   /**
-   * Whether `Origin` is one of the proxy's own origins (the scheme, host and
+   * Returns whether `Origin` is one of the proxy's own origins (the scheme, host and
    * port clients use to reach it), for endpoints that change state.
    */
   isSameOrigin(req: IncomingMessage): boolean {

@@ -41,7 +41,7 @@ export interface ProxyServerOptions {
 }
 
 /**
- * The HTTP server on the proxy port: it guards every request, answers the
+ * The HTTP server on the proxy port. It guards every request, serves the
  * local paths itself and forwards the rest while the proxy is enabled.
  */
 export class ProxyServer {
@@ -68,7 +68,7 @@ export class ProxyServer {
     });
   }
 
-  /** Whether new requests are forwarded; when false they get 503 and local paths still answer. */
+  /** Whether new requests are forwarded; when false they get 503 and local paths are still served. */
   get proxyEnabled(): boolean {
     return this.enabled;
   }
@@ -116,8 +116,10 @@ export class ProxyServer {
 
   /**
    * Moves the proxy to another address without a restart. The new address
-   * is bound first, so a taken port leaves the proxy running where it was;
-   * connections on the old address finish their requests, then close.
+   * is bound first, so a port taken by another program leaves the proxy
+   * running where it was. A port this proxy holds under another name is
+   * released and taken again. Connections on the old address finish their
+   * requests, then close.
    */
   async rebind(listen: ListenAddress): Promise<ListenAddress> {
     const previous = this.server;
@@ -190,7 +192,7 @@ export class ProxyServer {
       this.logger.debug("malformed client request", {
         error: describeError(error),
       });
-      // Answer what can still be answered, as Node's default handler does.
+      // Send an error status while the socket can still take one, as Node's default handler does.
       if (socket.writable && !socket.writableEnded) {
         const status =
           error.code === "HPE_HEADER_OVERFLOW"

@@ -24,7 +24,7 @@ export interface RequestPoint {
   ttftMs: number | null;
 }
 
-/** What the history file is doing, for the screens. */
+/** State of the history file, for the screens. */
 export interface HistoryView {
   enabled: boolean;
   path: string | null;
@@ -50,7 +50,7 @@ export interface Snapshot {
   gpu: { samples: GpuSample[]; series: GpuSeries[] };
   /** Counts since the process started. */
   totals: StoreTotals;
-  /** Models the upstream holds in memory, from Ollama's `/api/ps`. */
+  /** Models loaded in the upstream's memory, from Ollama's `/api/ps`. */
   loadedModels: LoadedModel[];
   history: HistoryView;
 }

@@ -11,7 +11,8 @@ const REQUEST_MEMBERS: ReadonlySet<string> = new Set([
 ]);
 
 // With prompt capture on, the prompt members are kept too, each up to this
-// size in bytes; a larger one (a long chat history, an image) is not captured.
+// size in bytes. A larger one, such as a long chat history or an image, is
+// not captured.
 const CAPTURE_MEMBERS: ReadonlySet<string> = new Set([
   ...REQUEST_MEMBERS,
   "prompt",

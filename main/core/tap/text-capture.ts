@@ -53,7 +53,7 @@ export class TextCapture {
     }
   }
 
-  /** The text kept, with `…` at the end when it was cut; null when nothing was captured. */
+  /** Returns the text kept, with `…` at the end when it was cut; null when nothing was captured. */
   result(): string | null {
     if (this.text === "" && !this.truncated) return null;
     return this.truncated ? `${this.text}…` : this.text;

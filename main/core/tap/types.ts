@@ -17,7 +17,7 @@ export interface Endpoint {
     | "anthropic-messages";
 }
 
-/** What the request body says about the call. */
+/** Facts read from the request body. */
 export interface RequestFacts {
   model: string | null;
   /** Whether the client asked for a stream, with each API's default applied. */
@@ -27,7 +27,7 @@ export interface RequestFacts {
 }
 
 /**
- * What the response tap read off a response. Times are on the
+ * Facts the response tap read off a response. Times are on the
  * `performance.now()` clock in milliseconds, as passed to `push`.
  */
 export interface ResponseFacts {

@@ -7,10 +7,10 @@ export const LOADED_MODELS_INTERVAL_MS = 5000;
 /** Time between polls of a server that has no `/api/ps`, in case it gains one. */
 export const UNSUPPORTED_RETRY_MS = 60_000;
 
-/** Time allowed for one `/api/ps` answer, in milliseconds. */
+/** Time allowed for one `/api/ps` response, in milliseconds. */
 const POLL_TIMEOUT_MS = 3000;
 
-/** A model the upstream holds in memory. */
+/** A model loaded in the upstream server's memory. */
 export interface LoadedModel {
   name: string;
   /** Memory the loaded model takes in total, in bytes. */
@@ -52,7 +52,7 @@ export class LoadedModelsPoller {
     private readonly intervalMs = LOADED_MODELS_INTERVAL_MS,
   ) {}
 
-  /** The models seen in the latest answer, with `overdue` worked out now. */
+  /** Returns the models of the latest response, with `overdue` worked out now. */
   current(now = Date.now()): LoadedModel[] {
     return this.models.map((model) => ({
       ...model,
@@ -74,7 +74,7 @@ export class LoadedModelsPoller {
     };
   }
 
-  /** Forgets what the previous upstream said, after a change of upstream. */
+  /** Clears the previous upstream's models, after a change of upstream. */
   reset(): void {
     this.models = [];
     this.supported = true;
@@ -124,11 +124,11 @@ export class LoadedModelsPoller {
         signal: AbortSignal.timeout(POLL_TIMEOUT_MS),
       });
       if (response.status === 404 || response.status === 405) {
-        this.markUnsupported(`GET ${url.pathname} answered ${response.status}`);
+        this.markUnsupported(`GET ${url.pathname} returned ${response.status}`);
         return [];
       }
       if (!response.ok)
-        throw new Error(`GET ${url.pathname} answered ${response.status}`);
+        throw new Error(`GET ${url.pathname} returned ${response.status}`);
 
       const body = (await response.json()) as { models?: unknown };
       if (!Array.isArray(body.models)) {
