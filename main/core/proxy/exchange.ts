@@ -39,6 +39,8 @@ export class Exchange {
   readonly startedAt = new Date();
   readonly startedAtMs = performance.now();
   readonly path: string;
+  /** Position in the forwarder's set of exchanges in flight. */
+  inFlightSlot = -1;
 
   private requestTap: RequestTap | null;
   private responseTap: ResponseTap | null = null;

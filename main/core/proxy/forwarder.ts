@@ -13,6 +13,7 @@ import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { matchEndpoint } from "../tap/endpoints.js";
 import { Exchange, requestPath, type FinishedExchange } from "./exchange.js";
+import { InFlight } from "./in-flight.js";
 import { sendError } from "./json-reply.js";
 
 /** Time allowed to open a TCP connection to the upstream, in milliseconds. */
@@ -39,8 +40,7 @@ export interface ForwarderOptions {
  */
 export class Forwarder {
   private readonly proxy = httpProxy.createProxyServer({});
-  private readonly exchanges = new WeakMap<IncomingMessage, Exchange>();
-  private readonly open = new Set<Exchange>();
+  private readonly open = new InFlight<Exchange>();
   private readonly drainWaiters: Array<() => void> = [];
   private readonly errorLog: ErrorLogLimiter;
   private readonly connectTimeoutMs: number;
@@ -65,13 +65,13 @@ export class Forwarder {
       options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
     this.proxy.on("proxyReq", (proxyReq, req) => {
-      const exchange = this.exchanges.get(req);
+      const exchange = exchangeOf(req);
       exchange?.attachUpstreamRequest(proxyReq);
       if (proxyReq.socket) this.timeConnect(proxyReq.socket, exchange);
     });
 
     this.proxy.on("proxyRes", (proxyRes, req) => {
-      this.exchanges.get(req)?.attachUpstreamResponse(proxyRes);
+      exchangeOf(req)?.attachUpstreamResponse(proxyRes);
     });
 
     this.proxy.on("error", (error, req, res) =>
@@ -91,7 +91,8 @@ export class Forwarder {
   /** Bytes all open response taps hold between chunks, the proxy's per-stream memory cost. */
   tapRetainedBytes(): number {
     let total = 0;
-    for (const exchange of this.open) total += exchange.tapRetainedBytes();
+    for (const exchange of this.open.values())
+      total += exchange.tapRetainedBytes();
     return total;
   }
 
@@ -126,7 +127,7 @@ export class Forwarder {
       this.options.captureText?.() ?? false,
       (done, finished) => this.settle(done, finished),
     );
-    this.exchanges.set(req, exchange);
+    (req as TrackedRequest)[EXCHANGE] = exchange;
     this.open.add(exchange);
 
     // The tap reads plain bytes, so tapped requests ask the upstream not to
@@ -151,7 +152,7 @@ export class Forwarder {
 
   /** Ends every request still in flight, for a stop whose grace period ran out. */
   destroyAll(): void {
-    for (const exchange of this.open) exchange.res.destroy();
+    for (const exchange of this.open.values()) exchange.res.destroy();
   }
 
   /** Closes the connections kept alive to the upstream. */
@@ -162,6 +163,7 @@ export class Forwarder {
 
   private settle(exchange: Exchange, finished: FinishedExchange | null): void {
     this.open.delete(exchange);
+    (exchange.req as TrackedRequest)[EXCHANGE] = undefined;
     if (finished) this.options.onRecord(finished);
 
     if (this.open.size === 0) {
@@ -190,15 +192,24 @@ export class Forwarder {
     req: IncomingMessage,
     res: ServerResponse | Socket,
   ): void {
-    const exchange = this.exchanges.get(req);
-    if (exchange?.isClientClosed) return;
+    // A settled exchange has already recorded its end (the response or the
+    // client's hang-up), so the error reaches no client and no record.
+    const exchange = exchangeOf(req);
+    if (!exchange) {
+      this.options.logger.debug("upstream error after the request ended", {
+        path: requestPath(req.url),
+        error: describeError(error),
+      });
+      return;
+    }
+    if (exchange.isClientClosed) return;
 
     const message = this.upstreamMessage(error);
-    exchange?.failUpstream(message);
+    exchange.failUpstream(message);
     this.errorLog.report(
       (error as NodeJS.ErrnoException).code ?? "UPSTREAM_ERROR",
       "upstream request failed",
-      { id: exchange?.id, path: exchange?.path, error: message },
+      { id: exchange.id, path: exchange.path, error: message },
     );
 
     if (!("writeHead" in res)) {
@@ -218,6 +229,20 @@ export class Forwarder {
   private upstreamMessage(error: Error): string {
     return `Tokentap could not reach the upstream server ${this.upstream.origin}: ${describeError(error)}; check that the server is running, or point Tokentap at it with --upstream`;
   }
+}
+
+/**
+ * The exchange of a client request while it is in flight, kept on the
+ * request itself because http-proxy's events give only the request. A
+ * WeakMap or Map from requests to exchanges made V8 promote every request's
+ * objects to the old generation (see `InFlight`).
+ */
+const EXCHANGE = Symbol("tokentap.exchange");
+
+type TrackedRequest = IncomingMessage & { [EXCHANGE]?: Exchange | undefined };
+
+function exchangeOf(req: IncomingMessage): Exchange | undefined {
+  return (req as TrackedRequest)[EXCHANGE];
 }
 
 /** The fields of a legacy `url.parse` result that http-proxy reads from its target. */
