@@ -2,7 +2,7 @@ import { Gauge } from "prom-client";
 
 import type { GpuSample } from "../record.js";
 import { sanitizeLabelValue } from "./labels.js";
-import type { AnyRegistry } from "./registry-type.js";
+import type { Registry } from "prom-client";
 
 type GpuValueField =
   | "utilizationRatio"
@@ -50,7 +50,7 @@ const GPU_GAUGES: readonly {
  * a 0 would read as a real measurement.
  */
 export function registerGpuGauges(
-  registry: AnyRegistry,
+  registry: Registry,
   readSamples: () => readonly GpuSample[],
 ): void {
   for (const { name, help, field } of GPU_GAUGES) {

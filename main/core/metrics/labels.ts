@@ -12,6 +12,7 @@ export const DEFAULT_MAX_MODEL_LABELS = 100;
 
 const LONE_SURROGATE =
   /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * Returns `value` fit for a label: lone UTF-16 surrogates become U+FFFD so
@@ -20,6 +21,10 @@ const LONE_SURROGATE =
  * breaks are left for prom-client to escape.
  */
 export function sanitizeLabelValue(value: string): string {
+  // A short value without surrogates needs no change, and most values are such.
+  if (value.length <= MAX_LABEL_VALUE_LENGTH && !ANY_SURROGATE.test(value))
+    return value;
+
   const wellFormed = value.replace(LONE_SURROGATE, "\uFFFD");
   const codePoints = Array.from(wellFormed);
   if (codePoints.length <= MAX_LABEL_VALUE_LENGTH) return wellFormed;

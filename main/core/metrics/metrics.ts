@@ -1,5 +1,7 @@
 import {
+  Counter,
   Gauge,
+  type MetricObject,
   type OpenMetricsContentType,
   type PrometheusContentType,
   Registry,
@@ -15,7 +17,6 @@ import {
 } from "./labels.js";
 import { selectExpositionFormat } from "./negotiate.js";
 import { ProviderGuard } from "./provider-guard.js";
-import type { AnyRegistry } from "./registry-type.js";
 import {
   type RecordLabels,
   type RequestFamilies,
@@ -46,10 +47,8 @@ export interface Exposition {
 
 /** Tokentap's Prometheus metrics. */
 export interface Metrics {
-  /** Registry rendered as Prometheus text format 0.0.4. */
+  /** Registry of every metric family, rendered as Prometheus text format 0.0.4. */
   readonly registry: Registry<PrometheusContentType>;
-  /** Registry rendered as OpenMetrics text 1.0.0. */
-  readonly openMetricsRegistry: Registry<OpenMetricsContentType>;
   /** Counts one live record in the counters and histograms, skipping values that are null, negative or not finite. */
   observe(record: RequestRecord): void;
   /** Renders the exposition in the format the `Accept` header prefers, Prometheus text by default. */
@@ -57,13 +56,13 @@ export interface Metrics {
 }
 
 /**
- * Creates the metric families under the `tokentap_` prefix in registries of
- * their own, never prom-client's global registry. Each format gets its own
- * registry and metric objects, because prom-client 15.1 renames counters in
- * place (dropping `_total`) when it renders OpenMetrics, which would break
- * later Prometheus text output of a shared counter. Node's default process
- * metrics are left out because prom-client names three gauges
- * `nodejs_active_*_total`, which `promtool check metrics` rejects.
+ * Creates the metric families under the `tokentap_` prefix in a registry of
+ * their own, never prom-client's global registry. OpenMetrics is rendered
+ * from the same metric objects, through views that drop `_total` from
+ * counter family names. prom-client 15.1's own OpenMetrics render renames
+ * counters in place, which would break later Prometheus text output. Node's
+ * default process metrics are left out because prom-client names three
+ * gauges `nodejs_active_*_total`, which `promtool check metrics` rejects.
  */
 export function createMetrics(
   providers: MetricsProviders,
@@ -74,32 +73,73 @@ export function createMetrics(
   );
   const guard = new ProviderGuard(options.logger);
   const registry = new Registry<PrometheusContentType>();
-  const openMetricsRegistry = new Registry<OpenMetricsContentType>();
-  openMetricsRegistry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  const families = [registry, openMetricsRegistry].map((target) =>
-    registerFamilies(target, providers, guard),
-  );
+  const openMetrics = openMetricsFormatter();
+  const families = registerFamilies(registry, providers, guard);
 
   return {
     registry,
-    openMetricsRegistry,
     observe(record) {
-      const labels = labelRecord(record, modelLabels);
-      for (const family of families) family.observe(record, labels);
+      families.observe(record, labelRecord(record, modelLabels));
     },
     async render(accept) {
-      const target =
-        selectExpositionFormat(accept) === "openmetrics"
-          ? openMetricsRegistry
-          : registry;
+      if (selectExpositionFormat(accept) === "prometheus") {
+        return {
+          contentType: registry.contentType,
+          body: await registry.metrics(),
+        };
+      }
 
-      return { contentType: target.contentType, body: await target.metrics() };
+      const bodies = await Promise.all(
+        registry
+          .getMetricsAsArray()
+          .map((metric) =>
+            openMetrics.getMetricsAsString(openMetricsView(metric)),
+          ),
+      );
+      // The same layout as prom-client's own OpenMetrics render.
+      return {
+        contentType: Registry.OPENMETRICS_CONTENT_TYPE,
+        body: `${bodies.join("\n")}\n# EOF\n`,
+      };
     },
   };
 }
 
+/** A metric that prom-client's registry can format: its `get` returns the family's name, type, help and values. */
+interface FormattableMetric {
+  get(): Promise<{ name: string }>;
+}
+
+/** The method of prom-client's `Registry` that formats one metric. It exists in 15.x but is missing from its type declarations. */
+interface MetricFormatter {
+  getMetricsAsString(metric: FormattableMetric): Promise<string>;
+}
+
+function openMetricsFormatter(): MetricFormatter {
+  const registry = new Registry<OpenMetricsContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const formatter = registry as unknown as Partial<MetricFormatter>;
+  if (typeof formatter.getMetricsAsString !== "function") {
+    throw new Error(
+      "prom-client's Registry has no getMetricsAsString method, which Tokentap's OpenMetrics output needs; install prom-client 15.x",
+    );
+  }
+  return formatter as MetricFormatter;
+}
+
+/** Returns `metric` as OpenMetrics names it: a counter family without the `_total` that its samples keep. */
+function openMetricsView(metric: MetricObject): FormattableMetric {
+  const source = metric as unknown as FormattableMetric;
+  if (!(metric instanceof Counter)) return source;
+
+  const name = metric.name.replace(/_total$/, "");
+  return {
+    get: async () => ({ ...(await source.get()), name }),
+  };
+}
+
 function registerFamilies(
-  registry: AnyRegistry,
+  registry: Registry<PrometheusContentType>,
   providers: MetricsProviders,
   guard: ProviderGuard,
 ): RequestFamilies {

@@ -2,7 +2,7 @@ import { Counter, Histogram } from "prom-client";
 
 import type { RequestRecord } from "../record.js";
 import { decodeRateOf } from "../store/record-values.js";
-import type { AnyRegistry } from "./registry-type.js";
+import type { Registry } from "prom-client";
 import {
   DECODE_RATE_BUCKETS,
   E2E_LATENCY_BUCKETS_SECONDS,
@@ -24,9 +24,7 @@ export interface RequestFamilies {
 }
 
 /** Registers the request counters and histograms into `registry`. */
-export function registerRequestFamilies(
-  registry: AnyRegistry,
-): RequestFamilies {
+export function registerRequestFamilies(registry: Registry): RequestFamilies {
   const registers = [registry];
 
   const requests = new Counter({

@@ -1,5 +1,5 @@
 import type { Logger } from "../log.js";
-import type { GpuSample, RequestRecord } from "../record.js";
+import { copyRecord, type GpuSample, type RequestRecord } from "../record.js";
 import { ListenerSet } from "./listener-set.js";
 import { ModelTally } from "./model-tally.js";
 import { computePercentiles } from "./percentile.js";
@@ -86,7 +86,7 @@ export class Store {
 
   /** Adds a live record as the newest, updates aggregates and totals, then runs the `onAdd` listeners. */
   add(record: RequestRecord): void {
-    const stored = Object.freeze({ ...record });
+    const stored = Object.freeze(copyRecord(record));
     const rate = decodeRateOf(stored);
 
     this.#ring.push(stored);
@@ -107,7 +107,7 @@ export class Store {
    * `records`. It runs no listeners and leaves `totals` alone.
    */
   preload(records: readonly RequestRecord[]): void {
-    const stored = records.map((record) => Object.freeze({ ...record }));
+    const stored = records.map((record) => Object.freeze(copyRecord(record)));
     const ratesByModel = new Map<ModelTally, number[]>();
 
     for (const record of stored) {

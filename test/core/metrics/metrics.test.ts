@@ -1,4 +1,9 @@
-import { register as globalRegistry } from "prom-client";
+import {
+  type Metric,
+  type OpenMetricsContentType,
+  register as globalRegistry,
+  Registry,
+} from "prom-client";
 import { describe, expect, it } from "vitest";
 
 import { createLogger } from "../../../main/core/log.js";
@@ -354,6 +359,21 @@ describe("Metrics exposition", () => {
       findSample(exposition.body, "tokentap_requests_total", { model: "a" }),
     ).toBe(1);
     expect(exposition.body.endsWith("# EOF\n")).toBe(true);
+  });
+
+  it("renders OpenMetrics as prom-client's own renderer does", async () => {
+    const metrics = createMetrics(providers({ gpu: () => [gpuSample()] }));
+    metrics.observe(makeRecord({ model: "a" }));
+    metrics.observe(makeErrorRecord({ model: "b", status: 500 }));
+    const ours = await metrics.render("application/openmetrics-text");
+
+    // prom-client renames the counters in place, so this reference render comes last.
+    const reference = new Registry<OpenMetricsContentType>();
+    reference.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    for (const metric of metrics.registry.getMetricsAsArray())
+      reference.registerMetric(metric as unknown as Metric);
+
+    expect(ours.body).toBe(await reference.metrics());
   });
 
   it("keeps counter names in Prometheus text after an OpenMetrics render", async () => {
