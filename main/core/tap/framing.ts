@@ -3,12 +3,22 @@ import type { Endpoint } from "./types.js";
 /** Framing of a response body's JSON values: SSE events, NDJSON lines, or one JSON document. */
 export type Framing = "sse" | "lines" | "document";
 
+/** Media types by `Content-Type` value. A server sends the same few values, and every response reads one. */
+const mediaTypes = new Map<string, string | null>();
+const MAX_CACHED_MEDIA_TYPES = 64;
+
 /** Returns the lowercased media type of a `Content-Type` value, without parameters. */
 export function mediaTypeOf(contentType: string | null): string | null {
   if (contentType === null) return null;
 
-  const mediaType = contentType.split(";", 1)[0]!.trim().toLowerCase();
-  return mediaType === "" ? null : mediaType;
+  const known = mediaTypes.get(contentType);
+  if (known !== undefined) return known;
+
+  const parsed = contentType.split(";", 1)[0]!.trim().toLowerCase();
+  const mediaType = parsed === "" ? null : parsed;
+  if (mediaTypes.size >= MAX_CACHED_MEDIA_TYPES) mediaTypes.clear();
+  mediaTypes.set(contentType, mediaType);
+  return mediaType;
 }
 
 /**

@@ -42,6 +42,7 @@ export const DEFAULT_MAX_VALUE_BYTES = 4096;
 export const DEFAULT_CAPTURE_BUDGET_BYTES = 16_384;
 
 const MAX_DEPTH = 512;
+const INITIAL_DEPTH_SLOTS = 16;
 const EMPTY = Buffer.alloc(0);
 
 const TAB = 0x09;
@@ -95,7 +96,8 @@ export class JsonScanner {
 
   private state = BETWEEN;
   private depth = 0;
-  private readonly containers = new Uint8Array(MAX_DEPTH + 1);
+  /** Kind of each open container by depth. It grows as values nest, because most JSON is shallow. */
+  private containers = new Uint8Array(INITIAL_DEPTH_SLOTS);
   private stringIsKey = false;
   /** Whether the current string contains an escape, so decoding it needs `JSON.parse`. */
   private stringEscaped = false;
@@ -247,6 +249,7 @@ export class JsonScanner {
       if (this.depth === 0) this.topIsObject = isObject;
       this.beginValue(i, isObject);
       this.depth++;
+      if (this.depth === this.containers.length) this.growContainers();
       this.containers[this.depth] = isObject ? OBJECT : ARRAY;
       this.state = isObject ? OBJECT_START : ARRAY_START;
       return i + 1;
@@ -267,6 +270,14 @@ export class JsonScanner {
     }
 
     return this.fail("syntax", i);
+  }
+
+  private growContainers(): void {
+    const grown = new Uint8Array(
+      Math.min(this.containers.length * 2, MAX_DEPTH + 1),
+    );
+    grown.set(this.containers);
+    this.containers = grown;
   }
 
   private closeContainer(kind: number, i: number): number {

@@ -48,6 +48,7 @@ const MEMBERS = 2; // an object member whose own members are captured one by one
 export class MemberCollector {
   private readonly limits: MemberLimits;
   private readonly capture: ByteCapture;
+  private readonly selected: SelectedNames | null;
 
   private members: Record<string, unknown> = {};
   private dropped: DroppedMember[] = [];
@@ -63,6 +64,7 @@ export class MemberCollector {
 
   constructor(limits: MemberLimits) {
     this.limits = limits;
+    this.selected = limits.select ? selectedNames(limits.select) : null;
     this.capture = new ByteCapture(
       Math.max(limits.maxValueBytes, MAX_KEY_BYTES),
     );
@@ -83,7 +85,16 @@ export class MemberCollector {
     const capture = this.capture;
     let key: string | null = null;
 
-    if (capture.end(chunk, end)) {
+    if (level === 1 && this.selected !== null && !escaped) {
+      // Most top-level keys are not selected: match the raw bytes instead of decoding them.
+      if (capture.end(chunk, end)) {
+        key = this.selected.match(
+          capture.bytes,
+          capture.start + 1,
+          capture.stop - 1,
+        );
+      }
+    } else if (capture.end(chunk, end)) {
       const decoded = decodeValue(
         capture.bytes,
         capture.start,
@@ -248,11 +259,61 @@ export class MemberCollector {
   }
 }
 
+/** Member names a collector keeps, indexed by UTF-8 length for matching raw key bytes. */
+interface SelectedNames {
+  /** Returns the name whose UTF-8 bytes are `bytes[start, stop)`, or null when none is. */
+  match(bytes: Buffer, start: number, stop: number): string | null;
+}
+
+/** Index of each select set, built once, because taps pass the same few constant sets. */
+const selectedIndexes = new WeakMap<ReadonlySet<string>, SelectedNames>();
+
+function selectedNames(select: ReadonlySet<string>): SelectedNames {
+  const known = selectedIndexes.get(select);
+  if (known) return known;
+
+  const byLength = new Map<number, { name: string; bytes: Buffer }[]>();
+  for (const name of select) {
+    const bytes = Buffer.from(name, "utf8");
+    const sameLength = byLength.get(bytes.length) ?? [];
+    sameLength.push({ name, bytes });
+    byLength.set(bytes.length, sameLength);
+  }
+
+  const index: SelectedNames = {
+    match(bytes, start, stop) {
+      for (const candidate of byLength.get(stop - start) ?? []) {
+        if (bytesEqual(candidate.bytes, bytes, start)) return candidate.name;
+      }
+      return null;
+    },
+  };
+  selectedIndexes.set(select, index);
+  return index;
+}
+
+function bytesEqual(expected: Buffer, bytes: Buffer, start: number): boolean {
+  for (let i = 0; i < expected.length; i++) {
+    if (bytes[start + i] !== expected[i]) return false;
+  }
+  return true;
+}
+
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+/** Maximum digits of an integer decoded digit by digit, since every integer of 15 digits is exact in a double. */
+const MAX_FAST_DIGITS = 15;
+const TRUE = Buffer.from("true");
+const FALSE = Buffer.from("false");
+const NULL = Buffer.from("null");
+
 /**
  * Decodes the raw JSON value in `bytes[start, stop)`; undefined when it is
  * not valid JSON. A string without escapes is sliced directly, which is much
- * faster than `JSON.parse` for the many short strings of a stream. `escaped`
- * only matters when the value is a string.
+ * faster than `JSON.parse` for the many short strings of a stream, and short
+ * integers and literals are read from the bytes without making a string.
+ * `escaped` only matters when the value is a string.
  */
 function decodeValue(
   bytes: Buffer,
@@ -260,12 +321,46 @@ function decodeValue(
   stop: number,
   escaped: boolean,
 ): unknown {
-  if (bytes[start] === QUOTE && !escaped)
+  const first = bytes[start];
+  if (first === QUOTE && !escaped)
     return bytes.toString("utf8", start + 1, stop - 1);
+
+  const integer = decodeInteger(bytes, start, stop);
+  if (integer !== null) return integer;
+
+  const length = stop - start;
+  if (length === 4 && bytesEqual(TRUE, bytes, start)) return true;
+  if (length === 5 && bytesEqual(FALSE, bytes, start)) return false;
+  if (length === 4 && bytesEqual(NULL, bytes, start)) return null;
 
   try {
     return JSON.parse(bytes.toString("utf8", start, stop)) as unknown;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Returns the integer in `bytes[start, stop)` when it is a JSON integer of
+ * at most 15 digits, or null for anything else, including what only
+ * `JSON.parse` can judge: fractions, exponents, leading zeros, long numbers.
+ */
+function decodeInteger(
+  bytes: Buffer,
+  start: number,
+  stop: number,
+): number | null {
+  const negative = bytes[start] === MINUS;
+  const digitsStart = negative ? start + 1 : start;
+  const digits = stop - digitsStart;
+  if (digits < 1 || digits > MAX_FAST_DIGITS) return null;
+  if (digits > 1 && bytes[digitsStart] === DIGIT_0) return null;
+
+  let value = 0;
+  for (let i = digitsStart; i < stop; i++) {
+    const byte = bytes[i]!;
+    if (byte < DIGIT_0 || byte > DIGIT_9) return null;
+    value = value * 10 + (byte - DIGIT_0);
+  }
+  return negative ? -value : value;
 }

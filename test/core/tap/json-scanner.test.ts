@@ -98,6 +98,61 @@ describe("JsonScanner", () => {
     expect(object.dropped).toEqual([]);
   });
 
+  it("reads integers as JSON.parse does", () => {
+    const text =
+      '{"a":0,"b":-0,"c":950000000,"d":-42,"e":123456789012345,"f":1234567890123456789}';
+
+    expect(scanObject(text).members).toEqual(JSON.parse(text));
+  });
+
+  it("reads a negative zero as negative", () => {
+    expect(Object.is(scanObject('{"a":-0}').members["a"], -0)).toBe(true);
+  });
+
+  it.each(["01", "-", "-01", "1-", "00", "tru", "nulls", "falsey"])(
+    "rejects the scalar %s",
+    (scalar) => {
+      expect(scan("document", [`{"a":${scalar}}`])).toEqual([
+        { kind: "invalid", reason: "syntax" },
+      ]);
+    },
+  );
+
+  it("matches a selected key written with escapes", () => {
+    const object = scanObject('{"mod\\u0065l":"m","other":1}', {
+      select: new Set(["model"]),
+    });
+
+    expect(object.members).toEqual({ model: "m" });
+  });
+
+  it("ignores an unselected key as long as a selected one", () => {
+    const object = scanObject('{"modem":"x","model":"m"}', {
+      select: new Set(["model"]),
+    });
+
+    expect(object.members).toEqual({ model: "m" });
+  });
+
+  it("selects keys split across chunks", () => {
+    const body = Buffer.from('{"prompt":"p","model":"m","stream":true}');
+    const select = new Set(["model", "stream"]);
+
+    for (const chunks of splits(body)) {
+      const results = scan("document", chunks, { select });
+      expect(results, `split at ${chunks[0]!.length}`).toEqual([
+        { kind: "object", members: { model: "m", stream: true }, dropped: [] },
+      ]);
+    }
+  });
+
+  it("reads values nested deeper than 16 levels", () => {
+    const deep = `${"[".repeat(40)}1${"]".repeat(40)}`;
+    const text = `{"a":${deep},"b":2}`;
+
+    expect(scanObject(text).members).toEqual(JSON.parse(text));
+  });
+
   it("honours a smaller value cap", () => {
     const object = scanObject('{"a":"12345","b":"1234567"}', {
       maxValueBytes: 8,
