@@ -65,7 +65,10 @@ export class Exchange {
   ) {
     this.path = requestPath(req.url);
     this.requestTap = endpoint
-      ? createRequestTap(endpoint, { capturePrompt: captureText })
+      ? createRequestTap(endpoint, {
+          capturePrompt: captureText,
+          contentLength: contentLengthOf(req),
+        })
       : null;
 
     // Listening adds a second reader beside http-proxy's pipe; it never
@@ -100,6 +103,7 @@ export class Exchange {
     if (this.endpoint) {
       this.responseTap = createResponseTap(this.endpoint, {
         contentType: headerValue(proxyRes.headers["content-type"]),
+        contentLength: contentLengthOf(proxyRes),
         captureText: this.captureText,
       });
       proxyRes.on("data", (chunk: Buffer) => this.tapResponse(chunk));
@@ -250,6 +254,12 @@ export function requestPath(url: string | undefined): string {
   const raw = url ?? "/";
   const query = raw.indexOf("?");
   return query < 0 ? raw : raw.slice(0, query);
+}
+
+/** Returns a message's `Content-Length` in bytes, or null when it has none or it is not a plain number. */
+function contentLengthOf(message: IncomingMessage): number | null {
+  const value = message.headers["content-length"];
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 }
 
 function headerValue(value: string | string[] | undefined): string | null {

@@ -7,11 +7,12 @@ import {
   sniffFraming,
 } from "./framing.js";
 import type { Framing } from "./framing.js";
-import { JsonScanner } from "./json-scanner.js";
+import { DEFAULT_MAX_VALUE_BYTES, JsonScanner } from "./json-scanner.js";
 import type { ScanResult } from "./json-scanner.js";
 import { OllamaInterpreter } from "./ollama.js";
 import { ResponsesInterpreter } from "./openai-responses.js";
 import { OpenAiInterpreter } from "./openai.js";
+import { readSmallObject } from "./small-object.js";
 import { SseReader } from "./sse-reader.js";
 import { captureResponseText, TextCapture } from "./text-capture.js";
 import type { SseEvent } from "./sse-reader.js";
@@ -21,6 +22,8 @@ import type { Endpoint, ResponseFacts, ResponseTap } from "./types.js";
 export interface ResponseTapOptions {
   /** The upstream's `Content-Type` header, or null when it sent none. */
   contentType: string | null;
+  /** The upstream's `Content-Length` in bytes, or null when it sent none. */
+  contentLength?: number | null;
   /** Keep the generated text (capped), for prompt capture. Default false. */
   captureText?: boolean;
 }
@@ -43,6 +46,7 @@ export function createResponseTap(
   return new StreamingResponseTap(
     endpoint,
     options.contentType,
+    options.contentLength ?? null,
     options.captureText ? new TextCapture() : null,
   );
 }
@@ -63,6 +67,13 @@ export function createInterpreter(endpoint: Endpoint): BodyInterpreter {
   }
 }
 
+/** The reader of a body already read whole: there is nothing left to read. */
+const WHOLE_BODY_READ: BodyReader = {
+  push: () => {},
+  end: () => {},
+  retainedBytes: () => 0,
+};
+
 class StreamingResponseTap implements ResponseTap {
   private readonly interpreter: BodyInterpreter;
   private readonly labelledNdjson: boolean;
@@ -76,6 +87,7 @@ class StreamingResponseTap implements ResponseTap {
   constructor(
     endpoint: Endpoint,
     contentType: string | null,
+    private readonly contentLength: number | null,
     private readonly completion: TextCapture | null,
   ) {
     this.interpreter = createInterpreter(endpoint);
@@ -96,6 +108,7 @@ class StreamingResponseTap implements ResponseTap {
         this.framing = sniffFraming(chunk[start]!);
         body = chunk.subarray(start);
       }
+      if (this.readWhole(chunk, body)) return;
       this.reader = this.createReader(this.framing);
     }
 
@@ -122,6 +135,28 @@ class StreamingResponseTap implements ResponseTap {
     if (this.framing === "sse") return true;
     if (this.framing === "lines") return this.labelledNdjson || this.values > 1;
     return false;
+  }
+
+  /**
+   * Reads a body that arrived whole in its first chunk and is small enough
+   * that the scanner would drop none of its members, at a fraction of the
+   * cost of a scan. Returns false when the body must be scanned instead.
+   */
+  private readWhole(chunk: Buffer, body: Buffer): boolean {
+    const framing = this.framing;
+    if (framing === null || framing === "sse") return false;
+    if (chunk.length !== this.contentLength) return false;
+    if (body.length > DEFAULT_MAX_VALUE_BYTES) return false;
+
+    const object = readSmallObject(body, {
+      select: this.interpreter.members,
+      lines: framing === "lines",
+    });
+    if (object === null) return false;
+
+    this.reader = WHOLE_BODY_READ;
+    this.readValue(object);
+    return true;
   }
 
   private createReader(framing: Framing): BodyReader {

@@ -117,4 +117,57 @@ describe("createRequestTap", () => {
       includeUsage: true,
     });
   });
+
+  describe("a whole body with its length", () => {
+    const bodies = [
+      '{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":false}',
+      '{"model":"m","stream":true,"stream_options":{"include_usage":true}}',
+      '{"model":"","stream":"yes"}',
+      '{"model":"m",}',
+      "[1,2]",
+    ];
+
+    it.each(bodies)("reads the facts a scan reads: %s", (text) => {
+      const body = Buffer.from(text);
+      const endpoint = matchEndpoint("POST", "/v1/chat/completions")!;
+      const tap = createRequestTap(endpoint, { contentLength: body.length });
+      tap.push(body);
+
+      expect(tap.finish()).toEqual(readRequest("/v1/chat/completions", [body]));
+    });
+
+    it("captures the same prompt as a scan", () => {
+      const body = Buffer.from(
+        '{"model":"m","messages":[{"role":"user","content":"Why is the sky blue?"}]}',
+      );
+      const endpoint = matchEndpoint("POST", "/api/chat")!;
+      const whole = createRequestTap(endpoint, {
+        capturePrompt: true,
+        contentLength: body.length,
+      });
+      const scanned = createRequestTap(endpoint, { capturePrompt: true });
+      whole.push(body);
+      scanned.push(body);
+      whole.finish();
+      scanned.finish();
+
+      expect(scanned.capturedPrompt()).toContain("Why is the sky blue?");
+      expect(whole.capturedPrompt()).toBe(scanned.capturedPrompt());
+    });
+
+    it("scans a body whose first chunk is not all of it", () => {
+      const body = Buffer.from('{"model":"m","stream":false}');
+      const tap = createRequestTap(matchEndpoint("POST", "/api/chat")!, {
+        contentLength: body.length,
+      });
+      tap.push(body.subarray(0, 10));
+      tap.push(body.subarray(10));
+
+      expect(tap.finish()).toEqual({
+        model: "m",
+        stream: false,
+        includeUsage: false,
+      });
+    });
+  });
 });

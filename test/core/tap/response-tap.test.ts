@@ -124,6 +124,15 @@ describe("createResponseTap", () => {
       );
     });
 
+    it("reads the same facts from a whole body with its length", () => {
+      const tap = createResponseTap(endpointOf(fixture), {
+        contentType: fixture.contentType,
+        contentLength: body.length,
+      });
+
+      expect(feed(tap, [body])).toEqual(readWhole());
+    });
+
     it("reads the same facts split at every byte", () => {
       const whole = withoutArrival(readWhole());
 
