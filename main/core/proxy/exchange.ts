@@ -65,10 +65,7 @@ export class Exchange {
   ) {
     this.path = requestPath(req.url);
     this.requestTap = endpoint
-      ? createRequestTap(endpoint, {
-          capturePrompt: captureText,
-          contentLength: contentLengthOf(req),
-        })
+      ? createRequestTap(endpoint, { capturePrompt: captureText })
       : null;
 
     // Listening adds a second reader beside http-proxy's pipe; it never

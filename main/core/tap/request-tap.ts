@@ -1,6 +1,5 @@
-import { DEFAULT_MAX_VALUE_BYTES, JsonScanner } from "./json-scanner.js";
+import { JsonScanner } from "./json-scanner.js";
 import type { ScannedObject } from "./json-scanner.js";
-import { readSmallObject } from "./small-object.js";
 import { capturePromptText } from "./text-capture.js";
 import type { Endpoint, RequestFacts, RequestTap } from "./types.js";
 
@@ -26,8 +25,6 @@ const CAPTURE_MAX_VALUE_BYTES = 256 * 1024;
 export interface RequestTapOptions {
   /** Keep the prompt text (capped), for prompt capture. Default false. */
   capturePrompt?: boolean;
-  /** The request's `Content-Length` in bytes, or null when it sent none. */
-  contentLength?: number | null;
 }
 
 /** Creates a tap that reads the model and streaming options off a request body. */
@@ -35,11 +32,7 @@ export function createRequestTap(
   endpoint: Endpoint,
   options: RequestTapOptions = {},
 ): RequestTap {
-  return new JsonRequestTap(
-    endpoint,
-    options.capturePrompt ?? false,
-    options.contentLength ?? null,
-  );
+  return new JsonRequestTap(endpoint, options.capturePrompt ?? false);
 }
 
 /**
@@ -53,43 +46,37 @@ export function streamsByDefault(endpoint: Endpoint): boolean {
 
 class JsonRequestTap implements RequestTap {
   private readonly endpoint: Endpoint;
-  private readonly select: ReadonlySet<string>;
-  private readonly maxValueBytes: number;
-  /** Created on the first chunk that is not the whole small body. */
-  private scanner: JsonScanner | null = null;
+  private readonly scanner: JsonScanner;
   private body: ScannedObject | null = null;
-  /** Whether the whole body was read at once, so later bytes are not part of it. */
-  private readWhole = false;
   private facts: RequestFacts | null = null;
 
   constructor(
     endpoint: Endpoint,
     private readonly capturePrompt: boolean,
-    private readonly contentLength: number | null,
   ) {
     this.endpoint = endpoint;
-    this.select = capturePrompt ? CAPTURE_MEMBERS : REQUEST_MEMBERS;
-    this.maxValueBytes = capturePrompt
-      ? CAPTURE_MAX_VALUE_BYTES
-      : DEFAULT_MAX_VALUE_BYTES;
+    this.scanner = new JsonScanner({
+      mode: "document",
+      select: capturePrompt ? CAPTURE_MEMBERS : REQUEST_MEMBERS,
+      ...(capturePrompt
+        ? {
+            maxValueBytes: CAPTURE_MAX_VALUE_BYTES,
+            captureBudgetBytes: CAPTURE_MAX_VALUE_BYTES + 4096,
+          }
+        : {}),
+      onResult: (result) => {
+        if (result.kind === "object") this.body ??= result;
+      },
+    });
   }
 
   push(chunk: Buffer): void {
-    if (this.facts !== null || this.readWhole) return;
-
-    if (this.scanner === null && this.readsWhole(chunk)) {
-      this.body = readSmallObject(chunk, { select: this.select, lines: false });
-      if (this.body !== null) {
-        this.readWhole = true;
-        return;
-      }
-    }
-    this.scannerFor().push(chunk);
+    if (this.facts === null) this.scanner.push(chunk);
   }
 
   finish(): RequestFacts {
     if (this.facts === null) {
-      this.scanner?.end();
+      this.scanner.end();
       this.facts = this.readFacts();
     }
     return this.facts;
@@ -101,31 +88,7 @@ class JsonRequestTap implements RequestTap {
   }
 
   retainedBytes(): number {
-    return this.scanner?.retainedBytes() ?? 0;
-  }
-
-  /** Returns whether `chunk` is the whole body and small enough that no member can be dropped. */
-  private readsWhole(chunk: Buffer): boolean {
-    return (
-      chunk.length === this.contentLength && chunk.length <= this.maxValueBytes
-    );
-  }
-
-  private scannerFor(): JsonScanner {
-    this.scanner ??= new JsonScanner({
-      mode: "document",
-      select: this.select,
-      ...(this.capturePrompt
-        ? {
-            maxValueBytes: CAPTURE_MAX_VALUE_BYTES,
-            captureBudgetBytes: CAPTURE_MAX_VALUE_BYTES + 4096,
-          }
-        : {}),
-      onResult: (result) => {
-        if (result.kind === "object") this.body ??= result;
-      },
-    });
-    return this.scanner;
+    return this.scanner.retainedBytes();
   }
 
   private readFacts(): RequestFacts {
