@@ -74,7 +74,9 @@ export class Exchange {
       req.on("data", (chunk: Buffer) => this.tapRequest(chunk));
     }
 
-    res.once("close", () => this.handleClientClose());
+    // Each of these objects emits "close" and "end" once, so plain listeners
+    // do, without the wrapper that `once` allocates on every request.
+    res.on("close", () => this.handleClientClose());
   }
 
   /** Whether the client is gone, so late upstream errors belong to the hang-up. */
@@ -106,13 +108,13 @@ export class Exchange {
       proxyRes.on("data", (chunk: Buffer) => this.tapResponse(chunk));
     }
 
-    proxyRes.once("end", () => {
+    proxyRes.on("end", () => {
       this.upstreamEndedAtMs = performance.now();
     });
 
     // The upstream closing before the end of its body is a cut stream:
     // destroy the client's response so the client sees the truncation.
-    proxyRes.once("close", () => {
+    proxyRes.on("close", () => {
       if (proxyRes.complete || this.clientClosed) return;
       this.failUpstream(
         "upstream closed the connection before the response ended",
