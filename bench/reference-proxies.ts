@@ -1,9 +1,10 @@
 import type { BenchChild } from "./bench-child.js";
 import type { ChildStarter } from "./core-phases.js";
+import { findNginx } from "./reference/nginx-proxy.js";
 import type { ReferenceStartArgs } from "./reference-proxy-process.js";
 
 /** The reference proxies the benchmark measures beside Tokentap. */
-export type ReferenceKind = "http-proxy" | "node-http";
+export type ReferenceKind = "http-proxy" | "node-http" | "nginx";
 
 /** A reference proxy's process and the URL it listens on. */
 export interface ReferenceProxy {
@@ -17,12 +18,14 @@ export interface ReferenceProxy {
 const references: ReadonlyArray<{ kind: ReferenceKind; label: string }> = [
   { kind: "http-proxy", label: "http-proxy" },
   { kind: "node-http", label: "node:http" },
+  { kind: "nginx", label: "nginx" },
 ];
 
 /**
  * Starts each reference proxy in its own process, pointed at the upstream.
  * They are information for the reader, not targets: they show what
- * http-proxy alone and a bare `node:http` proxy cost on the same machine.
+ * http-proxy alone, a bare `node:http` proxy and nginx cost on the same
+ * machine. nginx is left out, with a note, when it is not installed.
  */
 export async function startReferenceProxies(
   startChild: ChildStarter,
@@ -30,6 +33,12 @@ export async function startReferenceProxies(
 ): Promise<ReferenceProxy[]> {
   const started: ReferenceProxy[] = [];
   for (const { kind, label } of references) {
+    if (kind === "nginx" && findNginx() === null) {
+      console.error(
+        "bench: nginx is not installed, so the nginx reference is left out (apt-get install nginx adds it)",
+      );
+      continue;
+    }
     const child = startChild(
       `${label} reference proxy`,
       "./reference-proxy-process.js",

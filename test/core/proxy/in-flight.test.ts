@@ -66,14 +66,14 @@ describe("InFlight", () => {
     expect(a.inFlightSlot).toBe(-1);
   });
 
-  it("reports false for an item it does not hold", () => {
+  it("returns false for an item it lacks", () => {
     const set = new InFlight<Item>();
     set.add(item("a"));
 
     expect(set.delete(item("b"))).toBe(false);
   });
 
-  it("leaves the set unchanged when an item is removed twice", () => {
+  it("ignores a second removal of an item", () => {
     const set = new InFlight<Item>();
     const [a, b] = [item("a"), item("b")];
     set.add(a);
@@ -84,7 +84,7 @@ describe("InFlight", () => {
     expect(names(set)).toEqual(["b"]);
   });
 
-  it("ignores an item that another set holds", () => {
+  it("ignores an item of another set", () => {
     const first = new InFlight<Item>();
     const second = new InFlight<Item>();
     const a = item("a");
@@ -94,7 +94,7 @@ describe("InFlight", () => {
     expect(second.delete(a)).toBe(false);
   });
 
-  it("lets callers remove items while they iterate over values()", () => {
+  it("allows removal while iterating values()", () => {
     const set = new InFlight<Item>();
     for (const name of ["a", "b", "c", "d"]) set.add(item(name));
 
