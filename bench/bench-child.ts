@@ -42,6 +42,7 @@ export class BenchChild {
   private readonly exited: Promise<void>;
   private nextId = 1;
   private exitError: Error | null = null;
+  private readonly processGroups: number[] = [];
 
   constructor(
     readonly name: string,
@@ -96,17 +97,37 @@ export class BenchChild {
 
   /** Asks the child to exit, killing it if it has not within a few seconds. */
   async stop(): Promise<void> {
-    if (this.exitError) return;
+    if (!this.exitError) {
+      this.call("exit", {}, EXIT_GRACE_MS).catch(() => {});
+      const timer = setTimeout(() => this.kill(), EXIT_GRACE_MS);
+      await this.exited;
+      clearTimeout(timer);
+    }
 
-    this.call("exit", {}, EXIT_GRACE_MS).catch(() => {});
-    const timer = setTimeout(() => this.kill(), EXIT_GRACE_MS);
-    await this.exited;
-    clearTimeout(timer);
+    // A child that stopped cleanly has stopped its groups, but one that crashed left them.
+    this.killProcessGroups();
+    this.processGroups.length = 0;
   }
 
-  /** Kills the child at once; for a run that failed or was interrupted. */
+  /** Makes `kill` also kill a process group the child started, such as nginx's. */
+  adoptProcessGroup(processGroup: number): void {
+    this.processGroups.push(processGroup);
+  }
+
+  /** Kills the child and the process groups it started at once, for a run that failed or was interrupted. */
   kill(): void {
     if (!this.exitError) this.child.kill("SIGKILL");
+    this.killProcessGroups();
+  }
+
+  private killProcessGroups(): void {
+    for (const group of this.processGroups) {
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+        // The group already exited.
+      }
+    }
   }
 
   private settle(message: ReplyMessage): void {

@@ -44,7 +44,12 @@ export async function startReferenceProxies(
       "./reference-proxy-process.js",
     );
     const args: ReferenceStartArgs = { kind, upstream };
-    const { url } = await child.call<{ url: string }>("start", args);
+    const { url, processGroup } = await child.call<{
+      url: string;
+      processGroup?: number;
+    }>("start", args);
+    // nginx runs outside the reference process, which cannot stop it if it is killed.
+    if (processGroup !== undefined) child.adoptProcessGroup(processGroup);
     started.push({ kind, label, child, url });
   }
   return started;

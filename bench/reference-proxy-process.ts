@@ -67,14 +67,16 @@ serveCommands(
   },
 );
 
-async function startNginxReference(upstream: URL): Promise<{ url: string }> {
+async function startNginxReference(
+  upstream: URL,
+): Promise<{ url: string; processGroup: number }> {
   const binary = findNginx();
   if (!binary)
     throw new Error(
       "nginx is not installed; install it (apt-get install nginx) or leave the nginx reference out",
     );
   nginx = await startNginx(binary, upstream);
-  return { url: nginx.url };
+  return { url: nginx.url, processGroup: nginx.processGroup };
 }
 
 function ownCpuMicros(): number {

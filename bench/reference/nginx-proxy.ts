@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,9 +18,14 @@ const CLOCK_TICKS_PER_SECOND = 100;
 /** Time nginx gets to accept connections after it starts, in milliseconds. */
 const START_TIMEOUT_MS = 5_000;
 
+/** Time nginx gets to exit after SIGQUIT before its process group is killed, in milliseconds. It is under the benchmark's 5 s grace for a child. */
+const STOP_GRACE_MS = 3_000;
+
 /** A running nginx reverse proxy in front of the fake upstream. */
 export interface NginxProxy {
   url: string;
+  /** Process group of the master and its workers, for a parent that must kill them. */
+  processGroup: number;
   /** CPU time of the master and worker processes so far, in microseconds. */
   cpuMicros(): number;
   stop(): Promise<void>;
@@ -46,35 +51,55 @@ export async function startNginx(
   const config = join(prefix, "nginx.conf");
   await writeFile(config, nginxConfig(prefix, upstream, port));
 
+  // A process group of its own lets one signal reach the master and its
+  // workers: workers outlive a master that is killed alone.
   const child = spawn(binary, ["-p", prefix, "-c", config, "-e", "stderr"], {
     stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
   });
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => resolve()),
-  );
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
+  const killGroup = () => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // The group is already gone.
+    }
+  };
   // This process exits when the benchmark's parent goes away, and nginx must not outlive it.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
+  const cleanUpOnExit = () => {
+    killGroup();
+    rmSync(prefix, { recursive: true, force: true });
+  };
+  process.once("exit", cleanUpOnExit);
 
   try {
+    if (child.pid === undefined)
+      throw new Error(`nginx could not be started from ${binary}`);
     await waitForPort(port, child);
   } catch (error) {
-    child.kill("SIGKILL");
+    killGroup();
     await exited;
+    process.removeListener("exit", cleanUpOnExit);
     await rm(prefix, { recursive: true, force: true });
     throw error;
   }
 
   return {
     url: `http://127.0.0.1:${port}`,
+    processGroup: child.pid,
     cpuMicros: () => processTreeCpuMicros(child.pid!),
     stop: async () => {
-      // On SIGQUIT nginx finishes its connections, then exits.
+      // On SIGQUIT nginx finishes its connections, then the master and workers exit.
       child.kill("SIGQUIT");
-      const timer = setTimeout(() => child.kill("SIGKILL"), START_TIMEOUT_MS);
+      const timer = setTimeout(killGroup, STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);
-      process.removeListener("exit", killOnExit);
+      killGroup();
+      process.removeListener("exit", cleanUpOnExit);
       await rm(prefix, { recursive: true, force: true });
     },
   };

@@ -41,7 +41,8 @@ export const DEFAULT_MAX_VALUE_BYTES = 4096;
 /** Default budget of kept member bytes per top-level value. */
 export const DEFAULT_CAPTURE_BUDGET_BYTES = 16_384;
 
-const MAX_DEPTH = 512;
+/** Maximum nesting of objects and arrays the scanner reads, the top-level value included. Deeper input is a syntax error. */
+export const MAX_DEPTH = 512;
 const INITIAL_DEPTH_SLOTS = 16;
 const EMPTY = Buffer.alloc(0);
 

@@ -1,6 +1,9 @@
+import { MAX_DEPTH } from "./json-scanner.js";
 import type { ScannedObject } from "./member-collector.js";
 
 const LF = 0x0a;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
 
 /**
  * Maximum key length, in UTF-16 code units, read here rather than by the
@@ -25,14 +28,16 @@ export interface SmallObjectOptions {
  * the scanner's per-value cap and capture budget, because then no member
  * can be dropped. The caller checks that size and that the bytes are the
  * whole body. Returns null when the bytes are not one JSON object, in lines
- * mode contain a line feed before the end, or have a key longer than
- * `MAX_KEY_LENGTH`, so that the caller scans them.
+ * mode contain a line feed before the end, have a key longer than
+ * `MAX_KEY_LENGTH` or may nest deeper than the scanner reads, so that the
+ * caller scans them.
  */
 export function readSmallObject(
   body: Buffer,
   options: SmallObjectOptions,
 ): ScannedObject | null {
   if (options.lines && hasLineFeedBeforeEnd(body)) return null;
+  if (mayNestDeeperThanScanner(body)) return null;
 
   let parsed: unknown;
   try {
@@ -71,6 +76,25 @@ function hasLineFeedBeforeEnd(body: Buffer): boolean {
     const byte = body[i];
     if (byte !== 0x20 && byte !== 0x09 && byte !== LF && byte !== 0x0d)
       return true;
+  }
+  return false;
+}
+
+/**
+ * Returns whether the body has as many opening brackets as the scanner's
+ * depth limit, counted anywhere, strings included. Fewer cannot nest that
+ * deep, and most bodies have a handful.
+ */
+function mayNestDeeperThanScanner(body: Buffer): boolean {
+  let opened = 0;
+  for (const bracket of [OPEN_BRACE, OPEN_BRACKET]) {
+    for (
+      let at = body.indexOf(bracket);
+      at !== -1;
+      at = body.indexOf(bracket, at + 1)
+    ) {
+      if (++opened > MAX_DEPTH) return true;
+    }
   }
   return false;
 }

@@ -98,6 +98,24 @@ describe("readSmallObject", () => {
     expect(readSmallObject(Buffer.from(text), { lines: false })).toBeNull();
   });
 
+  it("matches the scanner at its depth limit", () => {
+    const body = Buffer.from(
+      `{"model":"m","usage":${"[".repeat(511)}1${"]".repeat(511)}}`,
+    );
+
+    expect([readSmallObject(body, { select: SELECT, lines: false })]).toEqual(
+      scanned(body, "document", SELECT),
+    );
+  });
+
+  it("leaves nesting past the scanner's limit to the scanner", () => {
+    const body = Buffer.from(
+      `{"model":"m","other":${"[".repeat(512)}1${"]".repeat(512)}}`,
+    );
+
+    expect(readSmallObject(body, { select: SELECT, lines: false })).toBeNull();
+  });
+
   it("leaves a line feed to the scanner in lines mode", () => {
     const body = Buffer.from('{"model":\n"m"}');
 
