@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import type { RequestRecord } from "../../main/core/record.js";
+import { seededRandom } from "./seeded-random.js";
 
 /** A model of the sample records and its typical decode rate, in tokens per second. */
 export interface SampleModel {
@@ -195,16 +196,4 @@ function noTokens() {
 function round(value: number, decimals: number): number {
   const scale = 10 ** decimals;
   return Math.round(value * scale) / scale;
-}
-
-/** Mulberry32, a small 32-bit generator: enough to vary records, not for anything secret. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -8,6 +8,7 @@ import {
   type ScanResult,
 } from "../../../main/core/tap/json-scanner.js";
 import { readSmallObject } from "../../../main/core/tap/small-object.js";
+import { seededRandom } from "../../../bench/core/seeded-random.js";
 import { readWireFixture } from "./wire-fixtures.js";
 
 function scanned(
@@ -206,15 +207,3 @@ describe("readSmallObject", () => {
     expect(compared).toBeGreaterThan(250);
   });
 });
-
-/** Returns a deterministic pseudo-random number generator (mulberry32), so that a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
