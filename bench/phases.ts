@@ -218,10 +218,12 @@ function takeRequestResult(
   return processes.load.call<RequestLoadResult>("request-results", { series });
 }
 
-function runStreams(
+/** Runs one level of streams through `url`. `gapSeries` names the series where the load generator pools the chunk gaps. */
+export function runStreams(
   processes: BenchProcesses,
   url: string,
   level: StreamLevel,
+  gapSeries?: string,
 ): Promise<StreamLoadResult> {
   const args: StreamLoadArgs = {
     url,
@@ -229,6 +231,7 @@ function runStreams(
     concurrency: level.concurrency,
     total: level.total,
     expectedLines,
+    ...(gapSeries === undefined ? {} : { gapSeries }),
   };
   return processes.load.call<StreamLoadResult>(
     "streams",

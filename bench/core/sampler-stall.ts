@@ -1,11 +1,7 @@
 import type { BenchChild } from "../bench-child.js";
 import { benchConfig, type StreamLevel } from "../config.js";
-import type {
-  StreamCounts,
-  StreamLoadArgs,
-  StreamLoadResult,
-} from "../load/stream-load.js";
-import type { BenchProcesses } from "../phases.js";
+import type { StreamCounts, StreamLoadResult } from "../load/stream-load.js";
+import { runStreams, type BenchProcesses } from "../phases.js";
 import type { GpuRounds } from "../proxy-process.js";
 import type { Summary } from "../stats.js";
 import type { LoopDelay } from "./loop-delay.js";
@@ -47,7 +43,7 @@ export interface TokentapProcess {
   url: string;
 }
 
-const { streams, commandTimeoutMs } = benchConfig;
+const { streams } = benchConfig;
 
 /**
  * Runs the same stream rounds through the plain Tokentap and through one
@@ -142,27 +138,6 @@ async function warmUp(processes: BenchProcesses, url: string): Promise<void> {
     throw new Error(
       `${warm.cut + warm.failed} of ${streams.warmup.total} warm-up streams to ${url} were cut or failed: ${warm.firstError}`,
     );
-}
-
-function runStreams(
-  processes: BenchProcesses,
-  url: string,
-  level: StreamLevel,
-  gapSeries?: string,
-): Promise<StreamLoadResult> {
-  const args: StreamLoadArgs = {
-    url,
-    path: streams.path,
-    concurrency: level.concurrency,
-    total: level.total,
-    expectedLines: streams.tokenLines + 1,
-    ...(gapSeries === undefined ? {} : { gapSeries }),
-  };
-  return processes.load.call<StreamLoadResult>(
-    "streams",
-    args,
-    commandTimeoutMs,
-  );
 }
 
 function emptyCounts(): StreamCounts {
