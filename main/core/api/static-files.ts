@@ -84,18 +84,17 @@ export function locateDashboardDir(
   return resolve(moduleDir, "..", "..", "..", "renderer");
 }
 
+function sendNotFound(res: ServerResponse, pathname: string): void {
+  sendError(res, 404, `no dashboard file at ${pathname}`, SECURITY_HEADERS);
+}
+
 /** Creates the route that serves the files of the built dashboard in `root`. */
 export function createDashboardRoute(
   root: string = locateDashboardDir(),
 ): DashboardRoute {
   return async (req, res, url) => {
     if (!isDashboardPath(url.pathname)) {
-      sendError(
-        res,
-        404,
-        `no dashboard file at ${url.pathname}`,
-        SECURITY_HEADERS,
-      );
+      sendNotFound(res, url.pathname);
       return;
     }
     if (url.pathname === "/tokentap") {
@@ -126,12 +125,7 @@ export function createDashboardRoute(
 
     const file = await readInside(root, target);
     if (file === null) {
-      sendError(
-        res,
-        404,
-        `no dashboard file at ${url.pathname}`,
-        SECURITY_HEADERS,
-      );
+      sendNotFound(res, url.pathname);
       return;
     }
 

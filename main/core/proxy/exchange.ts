@@ -74,8 +74,8 @@ export class Exchange {
       req.on("data", (chunk: Buffer) => this.tapRequest(chunk));
     }
 
-    // Each of these objects emits "close" and "end" once, so plain listeners
-    // do, without the wrapper that `once` allocates on every request.
+    // Each of these objects emits "close" and "end" once, so a plain listener
+    // suffices and saves the wrapper that `once` allocates on every request.
     res.on("close", () => this.handleClientClose());
   }
 
