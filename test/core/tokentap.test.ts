@@ -10,31 +10,17 @@ import { silentLogger } from "../../main/core/log.js";
 import type { RequestRecord } from "../../main/core/record.js";
 import type { Snapshot } from "../../main/core/snapshot/snapshot.js";
 import { Tokentap } from "../../main/core/tokentap.js";
-import { FakeUpstream, waitUntil } from "../support/fake-upstream.js";
+import {
+  answerGenerate,
+  FakeUpstream,
+  waitUntil,
+} from "../support/fake-upstream.js";
 import { freePort } from "../support/free-port.js";
 import { postJson, send } from "../support/http-client.js";
 import {
   startProxyHarness,
   type ProxyHarness,
 } from "../support/proxy-harness.js";
-
-/** Answers every generate request like Ollama with `stream: false`. */
-function answerGenerate(upstream: FakeUpstream): void {
-  upstream.setHandler((_req, res, body) => {
-    const { model } = JSON.parse(body.toString() || "{}") as { model?: string };
-    res.setHeader("content-type", "application/json; charset=utf-8");
-    res.end(
-      JSON.stringify({
-        model: model ?? "llama3.2:3b",
-        response: "ok",
-        done: true,
-        prompt_eval_count: 3,
-        eval_count: 8,
-        eval_duration: 200_000_000,
-      }),
-    );
-  });
-}
 
 async function generate(
   harness: ProxyHarness,

@@ -24,7 +24,11 @@ import {
   resetElectronDouble,
   senderEvent,
 } from "../support/electron-double.js";
-import { FakeUpstream, waitUntil } from "../support/fake-upstream.js";
+import {
+  answerGenerate,
+  FakeUpstream,
+  waitUntil,
+} from "../support/fake-upstream.js";
 import { freePort } from "../support/free-port.js";
 import { postJson } from "../support/http-client.js";
 import { appFiles, makeTempDir, writeAppFiles } from "./temp-dirs.js";
@@ -75,18 +79,7 @@ describe("startDesktopApp", () => {
     app.setPath("userData", userData.path);
 
     upstream = await new FakeUpstream().start();
-    upstream.setHandler((_req, res) => {
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.end(
-        JSON.stringify({
-          model: "qwen3:8b",
-          response: "ok",
-          done: true,
-          eval_count: 8,
-          eval_duration: 200_000_000,
-        }),
-      );
-    });
+    answerGenerate(upstream);
     desktop = null;
   });
 

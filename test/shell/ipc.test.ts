@@ -3,25 +3,21 @@ import { join } from "node:path";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { silentLogger } from "../../main/core/log.js";
 import type { Snapshot } from "../../main/core/snapshot/snapshot.js";
-import { Tokentap } from "../../main/core/tokentap.js";
-import { registerIpc, type IpcRegistration } from "../../main/shell/ipc.js";
-import { SettingsStore } from "../../main/shell/settings-store.js";
-import { DashboardWindow } from "../../main/shell/window.js";
+import type { Tokentap } from "../../main/core/tokentap.js";
+import type { IpcRegistration } from "../../main/shell/ipc.js";
+import type { DashboardWindow } from "../../main/shell/window.js";
 import { IPC_CHANNELS } from "../../preload/ipc-contract.cjs";
 import {
-  app,
   FakeBrowserWindow,
   FakeWebContents,
   ipcMain,
-  resetElectronDouble,
   senderEvent,
   shell,
 } from "../support/electron-double.js";
-import { FakeUpstream, waitUntil } from "../support/fake-upstream.js";
+import { waitUntil, type FakeUpstream } from "../support/fake-upstream.js";
+import { startDashboardIpc, type DashboardIpc } from "./dashboard-ipc.js";
 import { nextPush } from "./next-push.js";
-import { makeTempDir } from "./temp-dirs.js";
 
 const INVOKE_CHANNELS = [
   IPC_CHANNELS.getSnapshot,
@@ -34,49 +30,19 @@ const INVOKE_CHANNELS = [
 describe("registerIpc", () => {
   let upstream: FakeUpstream;
   let tokentap: Tokentap;
-  let userData: Awaited<ReturnType<typeof makeTempDir>>;
+  let opened: DashboardIpc;
+  let userDataPath: string;
   let window: DashboardWindow;
   let ipc: IpcRegistration;
   let contents: FakeWebContents;
 
   beforeEach(async () => {
-    resetElectronDouble();
-    userData = await makeTempDir("ipc");
-    app.setPath("userData", userData.path);
-
-    upstream = await new FakeUpstream().start();
-    tokentap = new Tokentap({
-      settings: { listen: "127.0.0.1:0", upstream: upstream.url.origin },
-      dataDir: null,
-      logger: silentLogger,
-    });
-    await tokentap.start();
-
-    window = new DashboardWindow({
-      preloadPath: join(userData.path, "preload.cjs"),
-      htmlPath: join(userData.path, "index.html"),
-      iconPath: join(userData.path, "icon.png"),
-      logger: silentLogger,
-    });
-    ipc = registerIpc({
-      window,
-      tokentap,
-      settings: SettingsStore.open({
-        cwd: userData.path,
-        logger: silentLogger,
-      }),
-      dataDir: userData.path,
-      logger: silentLogger,
-    });
-    window.show();
-    contents = FakeBrowserWindow.instances[0]!.webContents;
+    opened = await startDashboardIpc("ipc");
+    ({ userDataPath, upstream, tokentap, window, ipc, contents } = opened);
   });
 
   afterEach(async () => {
-    ipc.dispose();
-    await tokentap.stop(1000);
-    await upstream.stop();
-    await userData.remove();
+    await opened.stop();
   });
 
   const fromApp = () => senderEvent(contents);
@@ -255,7 +221,7 @@ describe("registerIpc", () => {
         { storeSize: 20 },
       );
       const saved = JSON.parse(
-        await readFile(join(userData.path, "config.json"), "utf8"),
+        await readFile(join(userDataPath, "config.json"), "utf8"),
       ) as { storeSize: number };
 
       expect(result).toMatchObject({ ok: true, changed: ["storeSize"] });
@@ -270,7 +236,7 @@ describe("registerIpc", () => {
         { storeSize: 0 },
       );
       const saved = JSON.parse(
-        await readFile(join(userData.path, "config.json"), "utf8"),
+        await readFile(join(userDataPath, "config.json"), "utf8"),
       ) as { storeSize: number };
 
       expect(result).toMatchObject({ ok: false });
@@ -280,7 +246,7 @@ describe("registerIpc", () => {
     it("opens the data folder", async () => {
       await ipcMain.invoke(IPC_CHANNELS.openDataFolder, fromApp());
 
-      expect(shell.openedPaths).toEqual([userData.path]);
+      expect(shell.openedPaths).toEqual([userDataPath]);
     });
 
     it("rejects when the data folder cannot be opened", async () => {
@@ -288,7 +254,7 @@ describe("registerIpc", () => {
 
       await expect(
         ipcMain.invoke(IPC_CHANNELS.openDataFolder, fromApp()),
-      ).rejects.toThrow(`could not open the data folder ${userData.path}`);
+      ).rejects.toThrow(`could not open the data folder ${userDataPath}`);
     });
 
     it("removes every handler when disposed", () => {

@@ -1,27 +1,19 @@
-import { join } from "node:path";
-
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { silentLogger } from "../../main/core/log.js";
 import type { Snapshot } from "../../main/core/snapshot/snapshot.js";
-import { Tokentap } from "../../main/core/tokentap.js";
-import { registerIpc, type IpcRegistration } from "../../main/shell/ipc.js";
-import { SettingsStore } from "../../main/shell/settings-store.js";
-import { DashboardWindow } from "../../main/shell/window.js";
+import type { Tokentap } from "../../main/core/tokentap.js";
 import {
   BRIDGE_NAME,
   type TokentapBridge,
 } from "../../preload/ipc-contract.cjs";
 import {
-  app,
   contextBridge,
-  FakeBrowserWindow,
   ipcRenderer,
   resetElectronDouble,
   shell,
 } from "../support/electron-double.js";
-import { FakeUpstream, waitUntil } from "../support/fake-upstream.js";
-import { makeTempDir } from "./temp-dirs.js";
+import { waitUntil } from "../support/fake-upstream.js";
+import { startDashboardIpc, type DashboardIpc } from "./dashboard-ipc.js";
 
 describe("preload", () => {
   let exposed: Map<string, unknown>;
@@ -56,49 +48,18 @@ describe("preload", () => {
   });
 
   describe("against the main process", () => {
-    let upstream: FakeUpstream;
     let tokentap: Tokentap;
-    let userData: Awaited<ReturnType<typeof makeTempDir>>;
-    let ipc: IpcRegistration;
+    let opened: DashboardIpc;
+    let userDataPath: string;
 
     beforeEach(async () => {
-      resetElectronDouble();
-      userData = await makeTempDir("preload");
-      app.setPath("userData", userData.path);
-
-      upstream = await new FakeUpstream().start();
-      tokentap = new Tokentap({
-        settings: { listen: "127.0.0.1:0", upstream: upstream.url.origin },
-        dataDir: null,
-        logger: silentLogger,
-      });
-      await tokentap.start();
-
-      const window = new DashboardWindow({
-        preloadPath: join(userData.path, "preload.cjs"),
-        htmlPath: join(userData.path, "index.html"),
-        iconPath: join(userData.path, "icon.png"),
-        logger: silentLogger,
-      });
-      ipc = registerIpc({
-        window,
-        tokentap,
-        settings: SettingsStore.open({
-          cwd: userData.path,
-          logger: silentLogger,
-        }),
-        dataDir: userData.path,
-        logger: silentLogger,
-      });
-      window.show();
-      ipcRenderer.attach(FakeBrowserWindow.instances[0]!.webContents);
+      opened = await startDashboardIpc("preload");
+      ({ userDataPath, tokentap } = opened);
+      ipcRenderer.attach(opened.contents);
     });
 
     afterEach(async () => {
-      ipc.dispose();
-      await tokentap.stop(1000);
-      await upstream.stop();
-      await userData.remove();
+      await opened.stop();
     });
 
     it("gets a snapshot", async () => {
@@ -145,7 +106,7 @@ describe("preload", () => {
     it("opens the data folder", async () => {
       await bridge.openDataFolder();
 
-      expect(shell.openedPaths).toEqual([userData.path]);
+      expect(shell.openedPaths).toEqual([userDataPath]);
     });
   });
 });

@@ -7,27 +7,14 @@ import { Tokentap } from "../../main/core/tokentap.js";
 import { TrayController } from "../../main/shell/tray.js";
 import type { TrayActions, TrayIconState } from "../../main/shell/tray-menu.js";
 import { FakeTray, resetElectronDouble } from "../support/electron-double.js";
-import { FakeUpstream, waitUntil } from "../support/fake-upstream.js";
+import {
+  answerGenerate,
+  FakeUpstream,
+  waitUntil,
+} from "../support/fake-upstream.js";
 import { postJson } from "../support/http-client.js";
 import { nextPush } from "./next-push.js";
 import { makeTempDir, writeAppFiles } from "./temp-dirs.js";
-
-/** Makes the upstream reply to every request like Ollama's /api/generate with `stream: false`. */
-function answerGenerate(upstream: FakeUpstream): void {
-  upstream.setHandler((_req, res) => {
-    res.setHeader("content-type", "application/json; charset=utf-8");
-    res.end(
-      JSON.stringify({
-        model: "qwen3:8b",
-        response: "ok",
-        done: true,
-        prompt_eval_count: 3,
-        eval_count: 8,
-        eval_duration: 200_000_000,
-      }),
-    );
-  });
-}
 
 describe("TrayController", () => {
   let upstream: FakeUpstream;

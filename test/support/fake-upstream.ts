@@ -155,3 +155,28 @@ export async function waitUntil(
     await delay(10);
   }
 }
+
+/**
+ * Makes `upstream` reply to every request like Ollama's /api/generate with
+ * `stream: false`, for the model the request names (`fallbackModel` when it
+ * names none), with 3 prompt tokens and 8 output tokens in 0.2 s.
+ */
+export function answerGenerate(
+  upstream: FakeUpstream,
+  fallbackModel = "llama3.2:3b",
+): void {
+  upstream.setHandler((_req, res, body) => {
+    const { model } = JSON.parse(body.toString() || "{}") as { model?: string };
+    res.setHeader("content-type", "application/json; charset=utf-8");
+    res.end(
+      JSON.stringify({
+        model: model ?? fallbackModel,
+        response: "ok",
+        done: true,
+        prompt_eval_count: 3,
+        eval_count: 8,
+        eval_duration: 200_000_000,
+      }),
+    );
+  });
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { samplesFromControllers } from "../../../main/core/gpu/controller-samples.js";
+import { H200_READING, MIB } from "./h200-reading.js";
 
-const MIB = 1024 * 1024;
 const SAMPLED_AT = "2025-01-01T00:00:00.000Z";
 
 // Shaped as systeminformation 5.33 returns them; the NVIDIA entry is its
@@ -55,15 +55,8 @@ describe("samplesFromControllers", () => {
   it("maps systeminformation's NVIDIA fields", () => {
     expect(samplesFromControllers([NVIDIA_H200], "linux", SAMPLED_AT)).toEqual([
       {
-        index: 0,
-        name: "NVIDIA H200",
+        ...H200_READING,
         vendor: "NVIDIA Corporation",
-        busId: "00000000:19:00.0",
-        utilizationRatio: 0.37,
-        memoryUsedBytes: 81234 * MIB,
-        memoryTotalBytes: 143771 * MIB,
-        temperatureCelsius: 46,
-        powerWatts: 120.5,
         sampledAt: SAMPLED_AT,
       },
     ]);

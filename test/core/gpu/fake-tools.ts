@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { GpuSampleError } from "../../../main/core/gpu/gpu-sample-error.js";
 import { createLogger, type Logger } from "../../../main/core/log.js";
 
 /** Folder of captured GPU tool outputs and the fake tools that print them. */
@@ -152,4 +153,17 @@ export async function waitFor(
       throw new Error(`timed out waiting for ${description}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Returns the GpuSampleError that `promise` rejects with, and throws when it resolves or rejects with anything else. */
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<GpuSampleError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof GpuSampleError))
+    throw new Error(`expected a GpuSampleError, got ${String(error)}`);
+  return error;
 }

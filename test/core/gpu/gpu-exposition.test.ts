@@ -10,8 +10,7 @@ import {
   type FakeTools,
   gpuFixture,
 } from "./fake-tools.js";
-
-const MIB = 1024 * 1024;
+import { MIB } from "./h200-reading.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 

@@ -3,7 +3,6 @@ import { copyFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { TokentapError } from "../../../main/core/errors.js";
-import { GpuSampleError } from "../../../main/core/gpu/gpu-sample-error.js";
 import {
   GpuSampler,
   type GpuSamplerOptions,
@@ -17,9 +16,9 @@ import {
   gpuFixture,
   isProcessRunning,
   waitFor,
+  rejection,
 } from "./fake-tools.js";
-
-const MIB = 1024 * 1024;
+import { H200_READING, MIB } from "./h200-reading.js";
 
 interface Harness {
   sampler: GpuSampler;
@@ -47,16 +46,6 @@ async function createHarness(
   const harness = { sampler, tools, delivered, lines };
   harnesses.push(harness);
   return harness;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GpuSampleError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof GpuSampleError))
-    throw new Error(`expected a GpuSampleError, got ${String(error)}`);
-  return error;
 }
 
 function linesMatching(lines: string[], pattern: RegExp): string[] {
@@ -108,17 +97,7 @@ describe("GpuSampler", () => {
     const samples = await sampler.sampleOnce();
 
     expect(samples).toHaveLength(1);
-    expect(samples[0]).toMatchObject({
-      index: 0,
-      name: "NVIDIA H200",
-      vendor: "NVIDIA",
-      busId: "00000000:19:00.0",
-      utilizationRatio: 0.37,
-      memoryUsedBytes: 81234 * MIB,
-      memoryTotalBytes: 143771 * MIB,
-      temperatureCelsius: 46,
-      powerWatts: 120.5,
-    });
+    expect(samples[0]).toMatchObject({ ...H200_READING, vendor: "NVIDIA" });
     expect(Number.isNaN(Date.parse(samples[0]!.sampledAt))).toBe(false);
     expect(delivered).toEqual([samples]);
   });

@@ -12,8 +12,8 @@ import {
   samplesFromNvidiaSmiRun,
 } from "../../../main/core/gpu/nvidia-smi.js";
 import { gpuFixture } from "./fake-tools.js";
+import { H200_READING, MIB } from "./h200-reading.js";
 
-const MIB = 1024 * 1024;
 const SAMPLED_AT = "2025-01-01T00:00:00.000Z";
 
 function parseFixture(name: string) {
@@ -43,18 +43,7 @@ function run(overrides: Partial<NvidiaSmiRun> = {}): NvidiaSmiRun {
 describe("parseNvidiaSmiCsv", () => {
   it("reads the H200 row", () => {
     expect(parseFixture("nvidia-smi-h200.csv")).toEqual([
-      {
-        index: 0,
-        name: "NVIDIA H200",
-        vendor: "NVIDIA",
-        busId: "00000000:19:00.0",
-        utilizationRatio: 0.37,
-        memoryUsedBytes: 81234 * MIB,
-        memoryTotalBytes: 143771 * MIB,
-        temperatureCelsius: 46,
-        powerWatts: 120.5,
-        sampledAt: SAMPLED_AT,
-      },
+      { ...H200_READING, vendor: "NVIDIA", sampledAt: SAMPLED_AT },
     ]);
   });
 

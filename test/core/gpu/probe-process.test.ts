@@ -4,7 +4,6 @@ import { join } from "node:path";
 
 import { afterEach, describe, expect, it } from "vitest";
 
-import { GpuSampleError } from "../../../main/core/gpu/gpu-sample-error.js";
 import { NVIDIA_SMI_ARGS } from "../../../main/core/gpu/nvidia-smi.js";
 import { ProbeProcess } from "../../../main/core/gpu/probe-process.js";
 import {
@@ -14,6 +13,7 @@ import {
   gpuFixture,
   isProcessRunning,
   waitFor,
+  rejection,
 } from "./fake-tools.js";
 
 const SYSTEMINFORMATION_PATH = createRequire(import.meta.url).resolve(
@@ -35,16 +35,6 @@ async function startProbe(options: FakeToolsOptions): Promise<ProbeProcess> {
   tools = await createFakeTools(options);
   probe = new ProbeProcess(tools.env);
   return probe;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GpuSampleError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof GpuSampleError))
-    throw new Error(`expected a GpuSampleError, got ${String(error)}`);
-  return error;
 }
 
 afterEach(async () => {

@@ -1,33 +1,15 @@
-import { spawnSync } from "node:child_process";
-
 import { describe, expect, it } from "vitest";
 
 import {
   createMetrics,
   type Metrics,
 } from "../../../main/core/metrics/metrics.js";
+import { runPromtool, type PromtoolResult } from "../../support/promtool.js";
 import { makeErrorRecord, makeRecord } from "../store/make-record.js";
 
-interface PromtoolResult {
-  status: number | null;
-  output: string;
-}
-
-/** Runs `promtool check metrics` on `body`, failing the test with install advice when promtool is missing. */
+/** Runs `promtool check metrics` on `body`. */
 function checkMetrics(body: string): PromtoolResult {
-  const result = spawnSync("promtool", ["check", "metrics"], {
-    input: body,
-    encoding: "utf8",
-    timeout: 10_000,
-  });
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
-    throw new Error(
-      "promtool not found on PATH: install Debian's prometheus package (apt-get install prometheus).",
-    );
-  }
-  if (result.error !== undefined) throw result.error;
-
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  return runPromtool(["check", "metrics"], body);
 }
 
 function metricsWithData(): Metrics {

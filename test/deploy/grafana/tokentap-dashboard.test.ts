@@ -109,6 +109,17 @@ async function sendRequests(harness: ProxyHarness): Promise<void> {
   await Promise.all(records);
 }
 
+/** Starts a proxy whose upstream replies like Ollama, gives it a GPU sample and sends it requests, so that every dashboard metric has samples. */
+async function startHarnessWithTraffic(): Promise<ProxyHarness> {
+  const harness = await startProxyHarness();
+  harness.upstream.setHandler((req, res, body) =>
+    answerLikeOllama(req.url ?? "", body, res),
+  );
+  harness.tokentap.store.setGpu([GPU]);
+  await sendRequests(harness);
+  return harness;
+}
+
 describe("Grafana dashboard", () => {
   it("is a classic dashboard model of schema version 41", () => {
     expect(dashboard.schemaVersion).toBe(41);
@@ -183,12 +194,7 @@ describe("Grafana dashboard", () => {
     let types: Map<string, string>;
 
     beforeAll(async () => {
-      harness = await startProxyHarness();
-      harness.upstream.setHandler((req, res, body) =>
-        answerLikeOllama(req.url ?? "", body, res),
-      );
-      harness.tokentap.store.setGpu([GPU]);
-      await sendRequests(harness);
+      harness = await startHarnessWithTraffic();
 
       const metrics = await send(harness.tokentap.metricsUrl);
       const text = metrics.body.toString("utf8");
@@ -233,12 +239,7 @@ describe("Grafana dashboard", () => {
     let prometheus: PrometheusServer;
 
     beforeAll(async () => {
-      harness = await startProxyHarness();
-      harness.upstream.setHandler((req, res, body) =>
-        answerLikeOllama(req.url ?? "", body, res),
-      );
-      harness.tokentap.store.setGpu([GPU]);
-      await sendRequests(harness);
+      harness = await startHarnessWithTraffic();
 
       const config = parseYaml(
         readFileSync(

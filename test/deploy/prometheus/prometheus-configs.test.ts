@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +9,7 @@ import {
   startProxyHarness,
   type ProxyHarness,
 } from "../../support/proxy-harness.js";
+import { runPromtool, type PromtoolResult } from "../../support/promtool.js";
 import {
   type ActiveTarget,
   type PrometheusServer,
@@ -49,24 +49,9 @@ function jobNamed(config: PrometheusConfig, name: string): ScrapeConfig {
   return job;
 }
 
-/** Runs `promtool check config`, failing with install advice when promtool is missing. */
-function checkConfig(file: string): { status: number | null; output: string } {
-  const result = spawnSync(
-    "promtool",
-    ["check", "config", join(PROMETHEUS_DIR, file)],
-    {
-      encoding: "utf8",
-      timeout: 10_000,
-    },
-  );
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
-    throw new Error(
-      "promtool not found on PATH: install Debian's prometheus package (apt-get install prometheus).",
-    );
-  }
-  if (result.error !== undefined) throw result.error;
-
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+/** Runs `promtool check config` on a file of the shipped configurations. */
+function checkConfig(file: string): PromtoolResult {
+  return runPromtool(["check", "config", join(PROMETHEUS_DIR, file)]);
 }
 
 describe("Prometheus configurations", () => {
