@@ -1,4 +1,4 @@
-/** An item an {@link InFlight} set can hold: the set keeps the item's position in it. */
+/** An item of an {@link InFlight} set, which records the item's position in it. */
 export interface InFlightItem {
   /** Index in the set's array, or -1 while the item is not in a set. */
   inFlightSlot: number;
@@ -28,7 +28,7 @@ export class InFlight<T extends InFlightItem> {
     this.items.push(item);
   }
 
-  /** Removes `item`; returns false when it was not in the set. */
+  /** Removes `item` and returns false when it was not in the set. */
   delete(item: T): boolean {
     const slot = item.inFlightSlot;
     if (slot === -1 || this.items[slot] !== item) return false;

@@ -86,7 +86,7 @@ export class MemberCollector {
     let key: string | null = null;
 
     if (level === 1 && this.selected !== null && !escaped) {
-      // Most top-level keys are not selected: match the raw bytes instead of decoding them.
+      // Most top-level keys are not selected, so their raw bytes are matched instead of decoded.
       if (capture.end(chunk, end)) {
         key = this.selected.match(
           capture.bytes,
