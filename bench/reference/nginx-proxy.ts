@@ -70,6 +70,8 @@ export async function startNginx(
     }
   };
   // This process exits when the benchmark's parent goes away, and nginx must not outlive it.
+  // NOTE: if this process is killed outright, the parent kills the process group but the
+  // temporary folder stays behind in the system's temporary directory.
   const cleanUpOnExit = () => {
     killGroup();
     rmSync(prefix, { recursive: true, force: true });
